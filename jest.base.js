@@ -1,0 +1,21 @@
+// Shared Jest settings; each package's jest.config.js spreads this and adds its displayName.
+// Workspace packages resolve to their TypeScript sources through the "estate-source" export
+// condition, so tests never need a prior build.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: {
+    customExportConditions: ['estate-source', 'node', 'require', 'default'],
+  },
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 30_000,
+};
