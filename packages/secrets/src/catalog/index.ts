@@ -1,0 +1,4 @@
+export * from './catalog';
+export * from './marks';
+export * from './parameters';
+export * from './schemas';
