@@ -3,6 +3,7 @@ import {
   DescribeParametersCommand,
   GetParameterCommand,
   GetParametersByPathCommand,
+  type GetParametersByPathCommandOutput,
   GetParametersCommand,
   PutParameterCommand,
   type SSMClient,
@@ -134,7 +135,7 @@ describe('GetParametersByPath', () => {
     const recursive: string[] = [];
     nextToken = undefined;
     do {
-      const result = await client.send(
+      const result: GetParametersByPathCommandOutput = await client.send(
         new GetParametersByPathCommand({ Path: `${base}/`, Recursive: true, NextToken: nextToken }),
       );
       recursive.push(...result.Parameters!.map((parameter) => parameter.Name!));
