@@ -136,7 +136,7 @@ export function listSecrets(ctx: OperationContext, body: unknown): object {
 
 /** Maps a name to a key that sorts in the opposite order, so one cursor rule pages both ways. */
 function invertKey(name: string): string {
-  return Array.from(name, (char) => String.fromCharCode(0xffff - char.charCodeAt(0))).join('') + '\uffff';
+  return `${Array.from(name, (char) => String.fromCharCode(0xffff - char.charCodeAt(0))).join('')}\uffff`;
 }
 
 /** Newest first; versions without a stage only with IncludeDeprecated. */
