@@ -1,0 +1,14 @@
+export { parameterArn, partitionOf, secretArnPattern } from './arns';
+export {
+  type IamPolicyDocument,
+  type IamPolicyOptions,
+  type IamStatement,
+  iamPolicyFor,
+  STATEMENT_IDS,
+} from './iam-policy';
+export {
+  LOCAL_ADMIN_ACCESS_KEY_ID,
+  type LocalAccessPolicy,
+  localAccessKeyId,
+  localAccessPolicy,
+} from './local-access-policy';

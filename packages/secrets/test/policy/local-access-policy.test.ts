@@ -1,0 +1,84 @@
+import { LOCAL_ADMIN_ACCESS_KEY_ID, localAccessKeyId, localAccessPolicy } from '../../src/policy';
+import { appManifest } from './manifests';
+
+describe('localAccessPolicy', () => {
+  const manifests = [appManifest('etl'), appManifest('backend'), appManifest('ai-worker')];
+
+  it('gives each service exactly the names of its manifest, and local-admin everything', () => {
+    expect(localAccessPolicy(manifests, 'dev')).toEqual({
+      admins: [LOCAL_ADMIN_ACCESS_KEY_ID],
+      principals: {
+        'local-ai-worker': {
+          service: 'ai-worker',
+          secrets: ['estate/dev/database', 'estate/dev/redis', 'estate/dev/openai'],
+          parameters: [
+            '/estate/dev/config/log_level',
+            '/estate/dev/config/openai_model',
+            '/estate/dev/config/worker_concurrency',
+            '/estate/dev/config/openai_calls_per_minute',
+          ],
+        },
+        'local-backend': {
+          service: 'backend',
+          secrets: [
+            'estate/dev/database',
+            'estate/dev/redis',
+            'estate/dev/rabbitmq',
+            'estate/dev/jwt',
+            'estate/dev/ses',
+            'estate/dev/segment',
+          ],
+          parameters: ['/estate/dev/config/log_level', '/estate/dev/config/allowed_origins'],
+        },
+        'local-etl': {
+          service: 'etl',
+          secrets: ['estate/dev/database', 'estate/dev/rabbitmq', 'estate/dev/kreb', 'estate/dev/molit'],
+          parameters: [
+            '/estate/dev/config/log_level',
+            '/estate/dev/config/etl_regions',
+            '/estate/dev/config/etl_kreb_tables',
+          ],
+        },
+      },
+    });
+  });
+
+  it('names access keys after the service', () => {
+    expect(localAccessKeyId('backend')).toBe('local-backend');
+    expect(Object.keys(localAccessPolicy(manifests, 'staging').principals)).toEqual([
+      'local-ai-worker',
+      'local-backend',
+      'local-etl',
+    ]);
+  });
+
+  it('is accepted by @estate/secrets-local, which then denies outside the manifest', async () => {
+    const { start } = await import('@estate/secrets-local');
+    const { SecretsManagerClient, GetSecretValueCommand, CreateSecretCommand } = await import(
+      '@aws-sdk/client-secrets-manager'
+    );
+    const endpoint = await start({ port: 0, quiet: true, policy: localAccessPolicy(manifests, 'dev') });
+    const client = (accessKeyId: string) =>
+      new SecretsManagerClient({
+        endpoint: endpoint.url,
+        region: 'ap-northeast-2',
+        credentials: { accessKeyId, secretAccessKey: 'local' },
+        maxAttempts: 1,
+      });
+    try {
+      await client('local-admin').send(
+        new CreateSecretCommand({ Name: 'estate/dev/openai', SecretString: '{}' }),
+      );
+      const denied = client('local-backend').send(
+        new GetSecretValueCommand({ SecretId: 'estate/dev/openai' }),
+      );
+      await expect(denied).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      const allowed = await client('local-ai-worker').send(
+        new GetSecretValueCommand({ SecretId: 'estate/dev/openai' }),
+      );
+      expect(allowed.Name).toBe('estate/dev/openai');
+    } finally {
+      await endpoint.stop();
+    }
+  });
+});
