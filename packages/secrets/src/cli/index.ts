@@ -1,0 +1,2 @@
+export { type CliContext, EXIT, UsageError } from './context';
+export { run, USAGE } from './run';
