@@ -26,10 +26,10 @@ export function parseCommand<O extends Options>(
   args: string[],
   options: O,
   positionals = 0,
-) {
-  let parsed: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+): ParsedCommand<O> {
+  let parsed: ParsedCommand<O>;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true }) as ParsedCommand<O>;
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message}`);
   }
