@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const PACKAGE_DIR = join(__dirname, '../..');
+// By URL, so the child finds tsx whatever its working directory.
+const TSX = pathToFileURL(require.resolve('tsx')).href;
 
 export interface CliResult {
   code: number | null;
@@ -21,7 +24,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=estate-source', '--import', 'tsx', join(PACKAGE_DIR, 'src/cli/main.ts'), ...args],
+      ['--conditions=estate-source', '--import', TSX, join(PACKAGE_DIR, 'src/cli/main.ts'), ...args],
       {
         cwd,
         env: {

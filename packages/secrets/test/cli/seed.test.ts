@@ -36,7 +36,7 @@ describe('estate-secrets seed', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function valueOf(name: string): Promise<string> {
+  async function storedValue(name: string): Promise<string> {
     return (await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString ?? '';
   }
 
@@ -48,7 +48,7 @@ describe('estate-secrets seed', () => {
       expect(first.stdout).toMatch(new RegExp(`estate/dev/${group}\\s+created\\s+\\S+`));
     expect(first.stdout).toMatch(/estate\/dev\/segment\s+skipped/);
 
-    const values = await Promise.all(seeded.map((group) => valueOf(`estate/dev/${group}`)));
+    const values = await Promise.all(seeded.map((group) => storedValue(`estate/dev/${group}`)));
     const output = first.stdout + first.stderr;
     for (const raw of values) {
       for (const field of Object.values(JSON.parse(raw) as Record<string, unknown>)) {
@@ -59,7 +59,7 @@ describe('estate-secrets seed', () => {
     const second = await runCli(['seed', '--env', 'dev'], env);
     expect(second.code).toBe(0);
     for (const group of seeded) expect(second.stdout).toMatch(new RegExp(`estate/dev/${group}\\s+unchanged`));
-    expect(await Promise.all(seeded.map((group) => valueOf(`estate/dev/${group}`)))).toEqual(values);
+    expect(await Promise.all(seeded.map((group) => storedValue(`estate/dev/${group}`)))).toEqual(values);
   });
 
   it('regenerates only when asked, and reports an invalid existing value without printing it', async () => {
@@ -78,11 +78,11 @@ describe('estate-secrets seed', () => {
     });
     expect(refused.stdout).not.toContain('too-short-key');
 
-    const before = await valueOf('estate/dev/database');
+    const before = await storedValue('estate/dev/database');
     const forced = await runCli(['seed', '--env', 'dev', '--force-regenerate'], env);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/estate\/dev\/jwt\s+updated/);
-    expect(await valueOf('estate/dev/database')).not.toBe(before);
+    expect(await storedValue('estate/dev/database')).not.toBe(before);
   });
 
   it('takes values from a .env file for production, writing only what differs', async () => {
@@ -100,7 +100,7 @@ describe('estate-secrets seed', () => {
     );
     expect(first.stdout).toMatch(/estate\/production\/database\s+skipped/);
     expect(first.stdout + first.stderr).not.toContain('kreb-production-key-0001');
-    expect(JSON.parse(await valueOf('estate/production/kreb'))).toEqual(kreb);
+    expect(JSON.parse(await storedValue('estate/production/kreb'))).toEqual(kreb);
 
     writeFileSync(file, `ESTATE_SECRET_KREB='${JSON.stringify(kreb)}'\n`);
     expect((await runCli(['seed', '--env', 'production', '--from', file], env)).stdout).toMatch(

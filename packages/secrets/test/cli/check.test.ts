@@ -1,0 +1,111 @@
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type LocalEndpoint, start } from '@estate/secrets-local';
+import * as root from '../../src/index';
+import { localAccessPolicy } from '../../src/policy';
+import { appManifest } from '../policy/manifests';
+import { runCli } from './run-cli';
+
+// `check` runs the package's loader (loadSecrets, built alongside this CLI). Until it is exported
+// these tests are skipped with this name, so the gap shows in every test run.
+const hasLoader = typeof (root as Record<string, unknown>).loadSecrets === 'function';
+const describeWithLoader = hasLoader ? describe : describe.skip;
+
+describeWithLoader('estate-secrets check (needs loadSecrets)', () => {
+  let endpoint: LocalEndpoint;
+  let admin: SecretsManagerClient;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    endpoint = await start({ port: 0, quiet: true });
+    env = { AWS_ENDPOINT_URL: endpoint.url };
+    admin = new SecretsManagerClient({
+      endpoint: endpoint.url,
+      region: 'ap-northeast-2',
+      credentials: { accessKeyId: 'local-admin', secretAccessKey: 'local' },
+    });
+    const seeded = await runCli(['seed', '--env', 'dev'], env);
+    expect(seeded.code).toBe(0);
+  });
+  afterAll(async () => {
+    admin.destroy();
+    await endpoint.stop();
+  });
+
+  it('passes after seed, with a row per secret and parameter and no value', async () => {
+    const result = await runCli(['check', '--service', 'backend', '--env', 'dev'], env);
+    expect(result.stderr).toMatch(/all 8 secrets and parameters load/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^key\s+name\s+status\s+version id\s+problem/);
+    expect(result.stdout).toMatch(/jwt\s+estate\/dev\/jwt\s+ok\s+[0-9a-f-]{36}/);
+    expect(result.stdout).toMatch(/segment\s+estate\/dev\/segment\s+absent \(optional\)/);
+    expect(result.stdout).toMatch(/logLevel\s+\/estate\/dev\/config\/log_level\s+ok/);
+  });
+
+  it('prints the same rows as JSON with --json', async () => {
+    const result = await runCli(['check', '--service', 'backend', '--env', 'dev', '--json'], env);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as { key: string; status: string }[];
+    expect(rows.map((r) => r.key)).toEqual([
+      'database',
+      'redis',
+      'rabbitmq',
+      'jwt',
+      'ses',
+      'segment',
+      'logLevel',
+      'allowedOrigins',
+    ]);
+  });
+
+  it('fails with exit 1 naming the group and field of a malformed secret, never its value', async () => {
+    await admin.send(
+      new PutSecretValueCommand({
+        SecretId: 'estate/dev/jwt',
+        SecretString: '{"secret":"short-jwt-key","issuer":"estate-dev","expiresIn":"15m"}',
+      }),
+    );
+    try {
+      const result = await runCli(['check', '--service', 'backend', '--env', 'dev'], env);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/estate\/dev\/jwt secret\s+FAIL/);
+      expect(result.stdout).toContain('32 bytes');
+      expect(result.stdout + result.stderr).not.toContain('short-jwt-key');
+    } finally {
+      await runCli(['seed', '--env', 'dev', '--force-regenerate'], env);
+    }
+  });
+
+  it('fails naming AccessDeniedException and the action when the policy leaves a group out', async () => {
+    const policy = localAccessPolicy([appManifest('backend')], 'dev');
+    const backend = policy.principals['local-backend']!;
+    backend.secrets = backend.secrets.filter((name) => name !== 'estate/dev/ses');
+    const guarded = await start({ port: 0, quiet: true, policy });
+    try {
+      const guardedEnv = { AWS_ENDPOINT_URL: guarded.url };
+      expect((await runCli(['seed', '--env', 'dev'], guardedEnv)).code).toBe(0);
+      const result = await runCli(['check', '--service', 'backend', '--env', 'dev', '--json'], {
+        ...guardedEnv,
+        AWS_ACCESS_KEY_ID: 'local-backend',
+      });
+      expect(result.code).toBe(1);
+      const rows = JSON.parse(result.stdout) as {
+        name: string;
+        status: string;
+        problem?: string;
+        hint?: string;
+      }[];
+      const failed = rows.filter((r) => r.status === 'FAIL');
+      expect(failed.map((r) => r.name)).toEqual(['estate/dev/ses']);
+      expect(`${failed[0]!.problem} ${failed[0]!.hint}`).toMatch(/AccessDeniedException/);
+      expect(`${failed[0]!.problem} ${failed[0]!.hint}`).toMatch(/secretsmanager:GetSecretValue/);
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
+
+if (!hasLoader) {
+  it('check tests are waiting for loadSecrets in src/index.ts', () => {
+    expect(hasLoader).toBe(false);
+  });
+}
