@@ -16,7 +16,8 @@ function render(overlay: string): K8sObject[] {
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new Error('kubectl is not installed: these checks render k8s/overlays with `kubectl kustomize`');
   }
-  if (result.status !== 0) throw new Error(`kubectl kustomize k8s/overlays/${overlay} failed:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`kubectl kustomize k8s/overlays/${overlay} failed:\n${result.stderr}`);
   return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject);
 }
 
@@ -42,7 +43,8 @@ describe.each(overlays)('kubectl kustomize k8s/overlays/%s', (overlay) => {
   });
 
   test('renders the workloads, the Service and one ServiceAccount per service, all in namespace estate', () => {
-    for (const [name, kind] of Object.entries(workloads)) expect(find(kind, name).metadata.namespace).toBe('estate');
+    for (const [name, kind] of Object.entries(workloads))
+      expect(find(kind, name).metadata.namespace).toBe('estate');
     expect(find('Service', 'backend').spec.selector).toEqual({ 'app.kubernetes.io/name': 'backend' });
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
@@ -62,7 +64,9 @@ describe.each(overlays)('kubectl kustomize k8s/overlays/%s', (overlay) => {
   });
 
   test('only SENTRY_DSN comes from a Kubernetes Secret, and every secret-looking variable does', () => {
-    const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o]));
+    const configMaps = new Map(
+      objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o]),
+    );
     for (const [name, kind] of Object.entries(workloads)) {
       for (const container of containersOf(find(kind, name))) {
         const where = `${overlay} ${name}/${container.name}`;
@@ -73,18 +77,35 @@ describe.each(overlays)('kubectl kustomize k8s/overlays/%s', (overlay) => {
             name: variable.name,
             fromSecret: variable.name === 'SENTRY_DSN',
           });
-          if (SECRET_LOOKING_NAME.test(variable.name)) expect({ where, name: variable.name, fromSecret }).toMatchObject({ fromSecret: true });
-          expect({ where, name: variable.name, credentialUrl: CREDENTIAL_URL.test(String(variable.value ?? '')) }).toMatchObject({
+          if (SECRET_LOOKING_NAME.test(variable.name))
+            expect({ where, name: variable.name, fromSecret }).toMatchObject({ fromSecret: true });
+          expect({
+            where,
+            name: variable.name,
+            credentialUrl: CREDENTIAL_URL.test(String(variable.value ?? '')),
+          }).toMatchObject({
             credentialUrl: false,
           });
         }
-        expect(podSpecOf(find(kind, name)).containers.some((c: K8sObject) => c.env?.some((e: K8sObject) => e.name === 'SENTRY_DSN'))).toBe(true);
+        expect(
+          podSpecOf(find(kind, name)).containers.some((c: K8sObject) =>
+            c.env?.some((e: K8sObject) => e.name === 'SENTRY_DSN'),
+          ),
+        ).toBe(true);
         for (const source of container.envFrom ?? []) {
           expect({ where, secretRef: source.secretRef }).toEqual({ where, secretRef: undefined });
           const configMap = configMaps.get(source.configMapRef?.name);
-          expect({ where, configMap: source.configMapRef?.name, found: configMap !== undefined }).toMatchObject({ found: true });
+          expect({
+            where,
+            configMap: source.configMapRef?.name,
+            found: configMap !== undefined,
+          }).toMatchObject({ found: true });
           for (const [key, value] of Object.entries<string>(configMap?.data ?? {})) {
-            expect({ where, key, secretLooking: SECRET_LOOKING_NAME.test(key) || CREDENTIAL_URL.test(value) }).toMatchObject({
+            expect({
+              where,
+              key,
+              secretLooking: SECRET_LOOKING_NAME.test(key) || CREDENTIAL_URL.test(value),
+            }).toMatchObject({
               secretLooking: false,
             });
           }
@@ -94,16 +115,29 @@ describe.each(overlays)('kubectl kustomize k8s/overlays/%s', (overlay) => {
   });
 
   test('the ConfigMap holds NODE_ENV=production, AWS_REGION=ap-northeast-2 and this ESTATE_ENV', () => {
-    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('estate-config'));
-    expect(configMap?.data).toEqual({ NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2', ESTATE_ENV: overlay });
+    const configMap = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('estate-config'),
+    );
+    expect(configMap?.data).toEqual({
+      NODE_ENV: 'production',
+      AWS_REGION: 'ap-northeast-2',
+      ESTATE_ENV: overlay,
+    });
   });
 
   test('every container is non-root with a read-only root filesystem, no privilege escalation, no capabilities', () => {
     for (const [name, kind] of Object.entries(workloads)) {
       const pod = podSpecOf(find(kind, name));
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       for (const container of containersOf(find(kind, name))) {
-        expect({ where: `${name}/${container.name}`, securityContext: container.securityContext }).toMatchObject({
+        expect({
+          where: `${name}/${container.name}`,
+          securityContext: container.securityContext,
+        }).toMatchObject({
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 10001,
@@ -115,7 +149,10 @@ describe.each(overlays)('kubectl kustomize k8s/overlays/%s', (overlay) => {
         });
         const tmp = container.volumeMounts?.find((m: K8sObject) => m.mountPath === '/tmp');
         const volume = pod.volumes?.find((v: K8sObject) => v.name === tmp?.name);
-        expect({ where: `${name}/${container.name}`, tmpIsEmptyDir: volume?.emptyDir !== undefined }).toMatchObject({ tmpIsEmptyDir: true });
+        expect({
+          where: `${name}/${container.name}`,
+          tmpIsEmptyDir: volume?.emptyDir !== undefined,
+        }).toMatchObject({ tmpIsEmptyDir: true });
       }
     }
   });
@@ -124,8 +161,16 @@ describe.each(overlays)('kubectl kustomize k8s/overlays/%s', (overlay) => {
     for (const [name, kind] of Object.entries(workloads)) {
       for (const container of containersOf(find(kind, name))) {
         const { requests = {}, limits = {} } = container.resources ?? {};
-        expect({ name, cpu: requests.cpu, memory: requests.memory }).toEqual({ name, cpu: expect.anything(), memory: expect.anything() });
-        expect({ name, cpu: limits.cpu, memory: limits.memory }).toEqual({ name, cpu: expect.anything(), memory: expect.anything() });
+        expect({ name, cpu: requests.cpu, memory: requests.memory }).toEqual({
+          name,
+          cpu: expect.anything(),
+          memory: expect.anything(),
+        });
+        expect({ name, cpu: limits.cpu, memory: limits.memory }).toEqual({
+          name,
+          cpu: expect.anything(),
+          memory: expect.anything(),
+        });
         expect(container.image).toMatch(new RegExp(`/estate/${name}:(?!latest$)[\\w.-]+$`));
       }
     }

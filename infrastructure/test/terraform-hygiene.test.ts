@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Terraform expressions as @cdktf/hcl2json returns them
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringList } from '@estate/secrets/catalog';
@@ -30,7 +31,10 @@ const tfvars = () =>
 /** Every statement of every aws_iam_policy_document, with where it is. */
 function statements(): { where: string; statement: Block }[] {
   return Object.entries(tf.data('aws_iam_policy_document')).flatMap(([name, document]) =>
-    blocks(document, 'statement').map((statement) => ({ where: `${name}/${statement.sid ?? '?'}`, statement })),
+    blocks(document, 'statement').map((statement) => ({
+      where: `${name}/${statement.sid ?? '?'}`,
+      statement,
+    })),
   );
 }
 
@@ -62,7 +66,10 @@ describe('no secret value in Terraform', () => {
     expect(files.map((f) => f.name).sort()).toEqual(['production.tfvars', 'staging.tfvars']);
     for (const { name, text } of files) {
       const keys = [...text.matchAll(/^\s*([a-z_][a-z0-9_]*)\s*=/gim)].map((m) => m[1]!);
-      expect({ name, undeclared: keys.filter((key) => !(key in tf.variables)) }).toEqual({ name, undeclared: [] });
+      expect({ name, undeclared: keys.filter((key) => !(key in tf.variables)) }).toEqual({
+        name,
+        undeclared: [],
+      });
       expect({ name, secretLooking: keys.filter(looksSecret) }).toEqual({ name, secretLooking: [] });
     }
   });
@@ -80,11 +87,16 @@ describe('secrets: customer-managed key, recovery window, guard policy, replica'
     const secrets = tf.resources('aws_secretsmanager_secret');
     expect(Object.keys(secrets).length).toBeGreaterThan(0);
     for (const [name, secret] of Object.entries(secrets)) {
-      expect({ name, kms_key_id: secret.kms_key_id }).toEqual({ name, kms_key_id: '${aws_kms_key.secrets.arn}' });
+      expect({ name, kms_key_id: secret.kms_key_id }).toEqual({
+        name,
+        kms_key_id: '${aws_kms_key.secrets.arn}',
+      });
       expect(secret.recovery_window_in_days).toBe('${var.recovery_window_in_days}');
     }
     expect(tf.variables.recovery_window_in_days?.default).toBe(30);
-    expect(tfvars().find((f) => f.name === 'staging.tfvars')?.text).toMatch(/^recovery_window_in_days\s*=\s*7$/m);
+    expect(tfvars().find((f) => f.name === 'staging.tfvars')?.text).toMatch(
+      /^recovery_window_in_days\s*=\s*7$/m,
+    );
   });
 
   test('the replica block exists only when replica_region is set', () => {
@@ -113,7 +125,9 @@ describe('secrets: customer-managed key, recovery window, guard policy, replica'
     expect(policy.block_public_policy).toBe(true);
     const [deny] = blocks(tf.data('aws_iam_policy_document').secret_guard!, 'statement');
     expect(deny?.effect).toBe('Deny');
-    expect(deny?.actions).toEqual(expect.arrayContaining(['secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy']));
+    expect(deny?.actions).toEqual(
+      expect.arrayContaining(['secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy']),
+    );
     expect(blocks(deny!, 'principals')[0]).toEqual({ type: '*', identifiers: ['*'] });
     expect(blocks(deny!, 'condition')[0]).toEqual({
       test: 'ArnNotEquals',
@@ -163,7 +177,8 @@ describe('least privilege', () => {
       ...Object.values(tf.resources('aws_iam_role_policy')).map((p) => String(p.role)),
       ...Object.values(tf.resources('aws_iam_role_policy_attachment')).map((p) => String(p.role)),
     ];
-    for (const role of targets) expect(role).toMatch(/^\$\{aws_iam_role\.(service\[each\.key\]|rotator)\.(id|name)\}$/);
+    for (const role of targets)
+      expect(role).toMatch(/^\$\{aws_iam_role\.(service\[each\.key\]|rotator)\.(id|name)\}$/);
   });
 });
 
@@ -192,7 +207,10 @@ describe('rotation and alarms', () => {
   test('the rotation Lambda is built from apps/secrets-rotator and Secrets Manager may invoke it', () => {
     expect(tf.variables.rotator_dist_dir?.default).toBe('../../apps/secrets-rotator/dist');
     const permission = tf.resources('aws_lambda_permission').secretsmanager!;
-    expect(permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'secretsmanager.amazonaws.com' });
+    expect(permission).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'secretsmanager.amazonaws.com',
+    });
   });
 
   test('AccessDenied on Secrets Manager is counted from CloudTrail and alarmed', () => {
@@ -208,7 +226,9 @@ describe('rotation and alarms', () => {
   test('rotation failures alarm (Lambda errors and RotationFailed events)', () => {
     const alarms = tf.resources('aws_cloudwatch_metric_alarm');
     expect(alarms.rotator_errors).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors' });
-    expect(tf.resources('aws_cloudwatch_log_metric_filter').rotation_failed?.pattern).toContain('RotationFailed');
+    expect(tf.resources('aws_cloudwatch_log_metric_filter').rotation_failed?.pattern).toContain(
+      'RotationFailed',
+    );
     expect(alarms.rotation_failed).toBeDefined();
   });
 });

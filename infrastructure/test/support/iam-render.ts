@@ -46,7 +46,13 @@ export function renderServicePolicy(tf: Terraform, service: string, ctx: RenderC
 
 const FOR_ARNS = /^\$\{\[for (\w+) in local\.(\w+)\[each\.key\] : (aws_[a-z0-9_]+)\.(\w+)\[(\w+)\]\.arn\]\}$/;
 
-function renderList(tf: Terraform, service: string, ctx: RenderContext, value: unknown, where: string): string[] {
+function renderList(
+  tf: Terraform,
+  service: string,
+  ctx: RenderContext,
+  value: unknown,
+  where: string,
+): string[] {
   if (Array.isArray(value)) return value.map((item) => template(String(item), ctx, service));
   const text = String(value);
   const loop = FOR_ARNS.exec(text);

@@ -46,7 +46,8 @@ export function accessDrift(
     }
   }
   for (const service of new Set([...Object.keys(terraform.secrets), ...Object.keys(terraform.parameters)])) {
-    if (!services.has(service)) problems.push(`${service}: Terraform grants access to a service with no manifest`);
+    if (!services.has(service))
+      problems.push(`${service}: Terraform grants access to a service with no manifest`);
   }
   return problems;
 }
