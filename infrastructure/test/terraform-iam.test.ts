@@ -55,7 +55,9 @@ describe('Terraform grants each service exactly what its manifest declares', () 
     });
     const others = manifests.filter((m) => m.service !== 'backend');
     const baseline = accessDrift(manifests, terraformAccess());
-    const problems = accessDrift([drifted, ...others], terraformAccess()).filter((p) => !baseline.includes(p));
+    const problems = accessDrift([drifted, ...others], terraformAccess()).filter(
+      (p) => !baseline.includes(p),
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('backend');
     expect(problems[0]).toContain('"billing"');
