@@ -1,7 +1,7 @@
 export * from './environment';
+export { uniqueName } from './ids';
 export * from './postgres';
 export * from './rabbitmq';
 export * from './redis';
 export * from './secrets';
 export { isPortOpen, LOCAL_SERVERS, serverMode, TestServerUnavailableError } from './servers';
-export { uniqueName } from './ids';

@@ -60,7 +60,9 @@ async function dockerAnswers(): Promise<boolean> {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await Promise.race([
       getContainerRuntimeClient(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('docker probe timed out')), 5_000).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('docker probe timed out')), 5_000).unref(),
+      ),
     ]);
     return true;
   } catch {

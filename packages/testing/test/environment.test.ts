@@ -25,7 +25,9 @@ describe('usePostgres', () => {
 
     const admin = new Client({ connectionString: a.connectionString.replace(a.database, 'postgres') });
     await admin.connect();
-    const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = ANY($1)', [[a.database, b.database]]);
+    const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = ANY($1)', [
+      [a.database, b.database],
+    ]);
     await admin.end();
     expect(left.rowCount).toBe(0);
   });
@@ -80,7 +82,9 @@ describe('useSecretsEndpoint', () => {
 
 describe('when a server is missing', () => {
   it('fails with one line that says what to start', async () => {
-    const error = await requireLocal({ name: 'Redis', port: 1, start: 'redis-server --port 1' }).catch((e) => e);
+    const error = await requireLocal({ name: 'Redis', port: 1, start: 'redis-server --port 1' }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(TestServerUnavailableError);
     expect(error.message).toBe(
       'Redis is not reachable at 127.0.0.1:1 and no Docker engine answers: start it with `redis-server --port 1` (or start Docker)',

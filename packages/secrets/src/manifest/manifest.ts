@@ -141,11 +141,10 @@ export function parameter<S extends z.ZodType>(
  * Declares the secrets and parameters one service reads. Everything else (IAM policy, local access
  * policy, preflight check, dev seed) is derived from what is declared here.
  */
-export function defineSecrets<S extends SecretDeclarations, P extends ParameterDeclarations = {}>(manifest: {
-  service: string;
-  secrets: S;
-  parameters?: P;
-}): ServiceManifest<S, P> {
+export function defineSecrets<
+  S extends SecretDeclarations,
+  P extends ParameterDeclarations = Record<never, never>,
+>(manifest: { service: string; secrets: S; parameters?: P }): ServiceManifest<S, P> {
   if (!SERVICE.test(manifest.service)) {
     throw new ManifestError(`service "${manifest.service}" must match ${SERVICE}`);
   }
