@@ -32,7 +32,7 @@ function readmeTable(firstHeader: string): string {
 
 test('the README table "which role may read which secret" is the one the manifests give', () => {
   const expected = accessTable(manifests);
-  const found = cells(readmeTable('role (service account)'));
+  const found = cells(readmeTable('name'));
   if (JSON.stringify(found) !== JSON.stringify(cells(expected))) {
     throw new Error(`infrastructure/README.md: replace the access table with:\n\n${expected}\n`);
   }

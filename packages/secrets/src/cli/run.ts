@@ -16,6 +16,8 @@ Commands:
       in a .env file (required for staging and production). Never prints a value.
   policy --service <name> --env <env> --account-id <12 digits> [--kms-key-arn <arn>] [--secure-string-parameters]
       The least-privilege IAM policy JSON for the service.
+  policy --all --env <env>
+      Which service role may read which secret and parameter, as a markdown table.
   access-policy --env <env> [--out <file>]
       The @estate/secrets-local access policy for every service under apps/.
   rotate <group> --env <env> [--lambda-arn <arn>] [--json]

@@ -1,3 +1,4 @@
+export { accessTable } from './access-table';
 export { parameterArn, partitionOf, secretArnPattern } from './arns';
 export {
   type IamPolicyDocument,

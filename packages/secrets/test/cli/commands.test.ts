@@ -64,6 +64,18 @@ describe('estate-secrets policy, access-policy, rotate and usage', () => {
     );
   });
 
+  it('prints which role may read which secret for every service with --all', async () => {
+    const result = await runCli(['policy', '--all', '--env', 'production']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe('| name | ai-worker role | backend role | etl role |');
+    expect(lines).toContain('| `estate/production/jwt` | - | read (+ previous) | - |');
+    expect(lines).toContain('| `estate/production/segment` | - | read (optional) | - |');
+    expect(lines).toContain('| `estate/production/openai` | read | - | - |');
+    expect(lines).toContain('| `/estate/production/config/etl_regions` | - | - | read |');
+    expect(lines.filter((line) => line.includes('estate/production/')).length).toBe(16);
+  });
+
   it('writes the local access policy for every service under apps/', async () => {
     const out = join(tmp, 'policy', 'access.json');
     const result = await runCli(['access-policy', '--env', 'dev', '--out', out]);
