@@ -3,7 +3,7 @@
  * SSM endpoint, with the access policy derived from the service manifests and the catalog's dev
  * secrets generated at first run into .dev/ (ignored by git). The services join it as they land.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { start } from '@estate/secrets-local';
@@ -15,25 +15,27 @@ const policyFile = join(devDir, 'access-policy.json');
 const port = Number(process.env.ESTATE_SECRETS_PORT ?? 4566);
 const services = ['backend', 'ai-worker', 'etl'];
 
-function estateSecrets(args: string[], env: NodeJS.ProcessEnv = {}): void {
+/** Runs the CLI as a child; asynchronously, because the endpoint it talks to lives in this process. */
+function estateSecrets(args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
   const cli = join(root, 'packages/secrets/src/cli/main.ts');
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=estate-source', '--import', 'tsx', cli, ...args],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`estate-secrets ${args[0]} failed (exit ${result.status}); see its output above`);
-  }
+  const child = spawn(process.execPath, ['--conditions=estate-source', '--import', 'tsx', cli, ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`estate-secrets ${args[0]} failed (exit ${code}); see its output above`)),
+    );
+  });
 }
 
 async function main(): Promise<void> {
   mkdirSync(devDir, { recursive: true });
-  estateSecrets(['access-policy', '--env', 'dev', '--out', policyFile]);
+  await estateSecrets(['access-policy', '--env', 'dev', '--out', policyFile]);
   const endpoint = await start({ port, dataFile, policy: policyFile });
   const admin = {
     AWS_ENDPOINT_URL: endpoint.url,
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'local',
   };
   try {
-    estateSecrets(['seed', '--env', 'dev'], admin);
+    await estateSecrets(['seed', '--env', 'dev'], admin);
   } catch (error) {
     await endpoint.stop();
     throw error;
