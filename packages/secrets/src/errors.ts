@@ -61,3 +61,44 @@ export class SecretsLoadError extends SecretsError {
     this.problems = problems;
   }
 }
+
+/**
+ * One failed AWS call (or per-secret error entry), reduced to what is safe to log: the AWS error
+ * name, the HTTP status and AWS's own message for service errors (which name actions and ARNs,
+ * never values). The SDK error itself, which can hold a raw response body, is never kept.
+ */
+export class SourceError extends SecretsError {
+  readonly errorName: string;
+  readonly httpStatus: number | undefined;
+
+  constructor(errorName: string, message: string, httpStatus?: number) {
+    super('SOURCE_ERROR', message);
+    this.errorName = errorName;
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** Retries of a retryable failure ran out of time: the overall deadline passed. */
+export class RetryDeadlineError extends SecretsError {
+  readonly attempts: number;
+  readonly elapsedMs: number;
+  /** The AWS (or network) error name of the last attempt. */
+  readonly lastErrorName: string;
+
+  constructor(operation: string, attempts: number, elapsedMs: number, lastErrorName: string) {
+    super(
+      'RETRY_DEADLINE',
+      `${operation}: gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${Math.round(elapsedMs)} ms: ${lastErrorName}`,
+    );
+    this.attempts = attempts;
+    this.elapsedMs = elapsedMs;
+    this.lastErrorName = lastErrorName;
+  }
+}
+
+/** The program asked for something the manifest does not allow: an undeclared key, previous() without keepPrevious. */
+export class SecretsUsageError extends SecretsError {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
+}

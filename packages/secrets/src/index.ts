@@ -1,2 +1,30 @@
 export * from './errors';
+export { loadSecrets } from './load';
 export * from './manifest';
+export { type LoadOptions, optionsFromEnvironment } from './options';
+export {
+  createSecretsLogger,
+  REDACTED,
+  redact,
+  type SensitiveValue,
+  type SensitiveValueSource,
+} from './redaction';
+export type {
+  FetchContext,
+  ItemFailure,
+  ParameterResult,
+  SecretRequest,
+  SecretResult,
+  SecretSource,
+  VersionStage,
+} from './sources';
+export type {
+  ChangeListener,
+  GroupHealth,
+  GroupOutcome,
+  LoggerLike,
+  PreviousValueOf,
+  RefreshReport,
+  Secrets,
+  SecretsHealth,
+} from './types';

@@ -1,0 +1,1 @@
+export { SecretsContainer } from './secrets-container';

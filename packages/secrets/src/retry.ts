@@ -1,0 +1,129 @@
+import { RetryDeadlineError, SourceError } from './errors';
+
+/**
+ * Our only retry policy (the SDK clients are built with maxAttempts: 1, so attempts are not
+ * multiplied and every attempt is bounded by one deadline): capped exponential backoff with full
+ * jitter, for throttling, 5xx and network errors only.
+ */
+export interface RetryPolicy {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Injected by tests; Math.random otherwise. */
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseDelayMs: 50, maxDelayMs: 2_000 };
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ThrottledException',
+]);
+const SERVER = new Set([
+  'InternalServiceError',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+const NETWORK = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'socket hang up',
+  'TimeoutError',
+  'RequestTimeout',
+  'NetworkingError',
+]);
+
+export function isThrottling(errorName: string): boolean {
+  return THROTTLING.has(errorName);
+}
+
+export function isRetryable(error: SourceError): boolean {
+  const { errorName, httpStatus } = error;
+  return (
+    THROTTLING.has(errorName) || SERVER.has(errorName) || NETWORK.has(errorName) || (httpStatus ?? 0) >= 500
+  );
+}
+
+/** delay = random(0, min(cap, base * 2^attempt)); attempt counts from 0. */
+export function backoffDelay(attempt: number, policy: RetryPolicy): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.floor((policy.random ?? Math.random)() * ceiling);
+}
+
+export interface RetryContext {
+  deadlineAt: number;
+  signal?: AbortSignal;
+  policy: RetryPolicy;
+  /** Turns whatever the attempt threw into a sanitised error. */
+  classify(error: unknown): SourceError;
+  onAttempt?(error: SourceError | undefined): void;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retryable error, or the deadline passes.
+ * Each attempt gets a signal that aborts at the deadline, so a hanging endpoint cannot outlast it.
+ */
+export async function withRetry<T>(
+  operation: string,
+  attempt: (signal: AbortSignal) => Promise<T>,
+  context: RetryContext,
+): Promise<T> {
+  const startedAt = Date.now();
+  let attempts = 0;
+  let last: SourceError | undefined;
+  for (;;) {
+    const remaining = context.deadlineAt - Date.now();
+    if (remaining <= 0) {
+      throw new RetryDeadlineError(
+        operation,
+        attempts,
+        Date.now() - startedAt,
+        last?.errorName ?? 'TimeoutError',
+      );
+    }
+    const timeout = AbortSignal.timeout(remaining);
+    const signal = context.signal ? AbortSignal.any([timeout, context.signal]) : timeout;
+    try {
+      const result = await attempt(signal);
+      context.onAttempt?.(undefined);
+      return result;
+    } catch (error) {
+      attempts += 1;
+      last = timeout.aborted
+        ? new SourceError('TimeoutError', `${operation}: no answer before the deadline`)
+        : context.classify(error);
+      context.onAttempt?.(last);
+      if (context.signal?.aborted) throw last;
+      if (timeout.aborted) {
+        throw new RetryDeadlineError(operation, attempts, Date.now() - startedAt, last.errorName);
+      }
+      if (!isRetryable(last)) throw last;
+    }
+    const delay = backoffDelay(attempts - 1, context.policy);
+    if (Date.now() + delay >= context.deadlineAt) {
+      throw new RetryDeadlineError(operation, attempts, Date.now() - startedAt, last.errorName);
+    }
+    await sleep(delay, context.signal);
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,2 @@
+export { EnvSource, type EnvSourceOptions } from './env-source';
+export { parameterVariable, secretVariable } from './variable-names';

@@ -1,0 +1,1 @@
+export { BATCH_LIMIT, SecretsManagerReader } from './secrets-manager-reader';

@@ -1,0 +1,1 @@
+export { PARAMETERS_LIMIT, ParameterReader } from './parameter-reader';
