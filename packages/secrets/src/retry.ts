@@ -96,14 +96,19 @@ export async function withRetry<T>(
       return result;
     } catch (error) {
       attempts += 1;
-      last = timeout.aborted
-        ? new SourceError('TimeoutError', `${operation}: no answer before the deadline`)
-        : context.classify(error);
+      if (timeout.aborted) {
+        context.onAttempt?.(new SourceError('TimeoutError', `${operation}: no answer before the deadline`));
+        // Name what kept failing (throttling, 5xx) rather than the cut-off attempt, when there was something.
+        throw new RetryDeadlineError(
+          operation,
+          attempts,
+          Date.now() - startedAt,
+          last?.errorName ?? 'TimeoutError',
+        );
+      }
+      last = context.classify(error);
       context.onAttempt?.(last);
       if (context.signal?.aborted) throw last;
-      if (timeout.aborted) {
-        throw new RetryDeadlineError(operation, attempts, Date.now() - startedAt, last.errorName);
-      }
       if (!isRetryable(last)) throw last;
     }
     const delay = backoffDelay(attempts - 1, context.policy);
