@@ -134,7 +134,8 @@ function applyGroup(
     return failed(previous.failure);
   }
 
-  const changed = base.current !== undefined && next.versionId !== base.current.versionId;
+  // An optional group that appears counts as a change too; the first load does not.
+  const changed = (base.current !== undefined || base.absent) && next.versionId !== base.current?.versionId;
   if (changed) outcome.changed.push({ key: secret.key, next: next.value, previous: base.current?.value });
   outcome.groups[secret.key] = changed ? 'changed' : 'unchanged';
   return {

@@ -98,7 +98,7 @@ describe('loadSecrets: startup against the local endpoint', () => {
     expect(error.cause).toBeUndefined();
   });
 
-  it('treats a missing optional group as absent, not as a problem', async () => {
+  it('treats a missing optional group as absent, not as a problem, and picks it up when it appears', async () => {
     await aws.createSecret('estate/dev/present', { token: random() });
     const manifest = defineSecrets({
       service: 'optional',
@@ -112,6 +112,13 @@ describe('loadSecrets: startup against the local endpoint', () => {
     expect(loaded.versionId('segment')).toBeUndefined();
     expect(loaded.health().groups.segment).toMatchObject({ absent: true, stale: false });
     expect(loaded.health().status).toBe('fresh');
+    const appeared = jest.fn();
+    loaded.onChange('segment', appeared);
+    const writeKey = random();
+    await aws.createSecret('estate/dev/segment-absent', { writeKey });
+    expect((await loaded.refresh()).changed).toEqual(['segment']);
+    expect(loaded.get('segment')?.writeKey).toBe(writeKey);
+    expect(appeared).toHaveBeenCalledTimes(1);
     loaded.close();
   });
 
@@ -213,7 +220,7 @@ describe('loadSecrets: startup against the local endpoint', () => {
   it('does not let a hanging endpoint outlast the deadline', async () => {
     await aws.createSecret('estate/dev/slow', { token: random() });
     const manifest = defineSecrets({ service: 'slow', secrets: { t: secret('slow', Token) } });
-    aws.endpoint.addFault({ kind: 'latency', latencyMs: 3_000, operation: 'BatchGetSecretValue' });
+    aws.endpoint.addFault({ kind: 'latency', latencyMs: 1_500, operation: 'BatchGetSecretValue' });
     const error = await loadError(loadSecrets(manifest, aws.options({ startupDeadlineMs: 300 })));
     expect(error.message).toMatch(/gave up after 1 attempt in \d+ ms: TimeoutError/);
   });
