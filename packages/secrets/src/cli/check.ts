@@ -1,17 +1,11 @@
 import { type LoadProblem, SecretsLoadError } from '../errors';
+import { loadSecrets } from '../load';
 import { type Environment, resolveNames, type ServiceManifest } from '../manifest';
 import { AWS_OPTIONS, envFlag, MANIFEST_OPTIONS, parseCommand } from './args';
 import { regionOf } from './aws';
 import { type CliContext, EXIT } from './context';
 import { loadManifest } from './manifests';
 import { formatTable } from './table';
-
-/** The part of the loader's contract `check` relies on (src/load, from the package root). */
-interface LoadedSecrets {
-  versionId(key: string): string | undefined;
-  close(): Promise<void> | void;
-}
-type LoadSecrets = (manifest: ServiceManifest, options: Record<string, unknown>) => Promise<LoadedSecrets>;
 
 export interface CheckRow {
   key: string;
@@ -70,19 +64,14 @@ export async function checkManifest(
   aws: { region: string; endpoint?: string },
 ): Promise<CheckRow[]> {
   const names = resolveNames(manifest, env);
-  // Required lazily: the loader pulls in the AWS source and metrics, which the other commands do not need.
-  const { loadSecrets } = require('../index') as { loadSecrets?: LoadSecrets };
-  if (!loadSecrets) throw new Error('check: this build of @estate/secrets has no loadSecrets');
-
-  let loaded: LoadedSecrets | undefined;
+  let loaded: Awaited<ReturnType<typeof loadSecrets>> | undefined;
   let problems: readonly LoadProblem[] = [];
   try {
     loaded = await loadSecrets(manifest, {
       env,
       source: 'aws',
       refreshIntervalMs: 0,
-      region: aws.region,
-      ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+      aws: { region: aws.region, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}) },
     });
   } catch (error) {
     if (!(error instanceof SecretsLoadError)) throw error;
