@@ -167,8 +167,8 @@ export class SecretsContainer<M extends ServiceManifest> implements Secrets<M> {
     const { declared, source, options } = this.deps;
     const started = Date.now();
     const context = { deadlineAt: started + options.refreshDeadlineMs, signal: this.abort.signal };
-    const results = await fetchRound(source, declared, context);
     const before = this.snapshot;
+    const results = await fetchRound(source, declared, context, before);
     const outcome = applyRound(declared, before, results, Date.now());
     if (!this.closed) this.snapshot = outcome.next;
     this.lastRoundReadFailed = outcome.readFailed;

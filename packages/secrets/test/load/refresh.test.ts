@@ -79,6 +79,31 @@ describe('refresh against the local endpoint', () => {
     expect(loaded.get('b').token).toBe(token);
   });
 
+  it('reads AWSPREVIOUS again only when AWSCURRENT moved', async () => {
+    counter += 1;
+    const name = `refresh-prev-${counter}`;
+    const first = random();
+    await aws.createSecret(`estate/dev/${name}`, { token: first });
+    const manifest = defineSecrets({
+      service: 'refresher',
+      secrets: { key: secret(name, Token, { keepPrevious: true }) },
+    });
+    const loaded = await loadSecrets(manifest, aws.options());
+    open.push(loaded as never);
+
+    aws.endpoint.resetStats();
+    await loaded.refresh();
+    expect(aws.endpoint.stats().calls).toEqual({ BatchGetSecretValue: 1 });
+
+    const second = random();
+    await aws.putSecret(`estate/dev/${name}`, { token: second });
+    aws.endpoint.resetStats();
+    await loaded.refresh();
+    expect(aws.endpoint.stats().calls).toEqual({ BatchGetSecretValue: 1, GetSecretValue: 1 });
+    expect(loaded.get('key').token).toBe(second);
+    expect(loaded.previous('key')?.token).toBe(first);
+  });
+
   it('keeps serving during an outage, shows stale, logs once, and recovers by itself', async () => {
     const { loaded, names, log } = await setup({
       refreshIntervalMs: 100,
