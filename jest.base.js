@@ -20,5 +20,6 @@ module.exports = {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30_000,
+  setupFiles: [join(__dirname, 'scripts', 'jest-setup.js')],
   reporters: ['default', join(__dirname, 'scripts', 'jest-results-reporter.js')],
 };
