@@ -1,0 +1,1 @@
+module.exports = { ...require('../../jest.base.js'), displayName: 'backend', testTimeout: 60_000 };

@@ -1,0 +1,118 @@
+import { Writable } from 'node:stream';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { migrate } from '@estate/db';
+import { createSecretsLogger, loadSecrets } from '@estate/secrets';
+import { localAccessPolicy } from '@estate/secrets/policy';
+import { RuntimeSecretStore } from '@estate/secrets/store';
+import { type TestEnvironment, useTestEnvironment } from '@estate/testing';
+import type { Express } from 'express';
+import Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import { Database } from '../../src/db/database';
+import { createPool } from '../../src/db/pool';
+import { SummaryQueue } from '../../src/queue/summary-queue';
+import { manifest } from '../../src/secrets';
+import { type BackendSecrets, createServer, type ServerDeps, type ServerSettings } from '../../src/server';
+import { adminClients, backendValues, ENV, type SeededValues, seedSecrets } from './seed';
+
+export interface Backend {
+  env: TestEnvironment;
+  app: Express;
+  secrets: BackendSecrets;
+  deps: ServerDeps;
+  admin: ReturnType<typeof adminClients>;
+  values: SeededValues;
+  /** Every log line the suite's logger wrote (after the leak guard). */
+  logs: string[];
+  /** A second app over the same dependencies, with other settings. */
+  withSettings(settings: Partial<ServerSettings>, extra?: Partial<ServerDeps>): Express;
+  cleanup(): Promise<void>;
+}
+
+export const TEST_SETTINGS: Partial<ServerSettings> = {
+  passwordHashCost: 4,
+  loginLimits: { perIp: { limit: 1000, windowMs: 60_000 }, perEmail: { limit: 1000, windowMs: 60_000 } },
+};
+
+/**
+ * The backend as main.ts wires it, over the suite's own PostgreSQL database, Redis prefix,
+ * RabbitMQ vhost and a local Secrets Manager endpoint that enforces the manifest-derived access
+ * policy: the server reads its secrets as `local-backend`, seeded by `local-admin`.
+ */
+export async function startBackend(
+  options: { events?: ServerDeps['events']; values?: Partial<SeededValues> } = {},
+): Promise<Backend> {
+  const env = await useTestEnvironment({ secrets: { policy: localAccessPolicy([manifest], ENV) } });
+  const admin = adminClients(env);
+  const values = backendValues(env, options.values);
+  await seedSecrets(admin.secretsManager, values as unknown as Record<string, unknown>);
+  const registry = new Registry();
+  const logs: string[] = [];
+  const secrets = await loadSecrets(manifest, {
+    env: ENV,
+    aws: env.secrets.clientConfig('local-backend'),
+    refreshIntervalMs: 0,
+    registry,
+  });
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createSecretsLogger(secrets, { level: 'info' }, destination);
+  const pool = createPool(() => secrets.get('database'));
+  await migrate(pool);
+  const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
+  const redis = new Redis({ host: env.redis.host, port: env.redis.port, maxRetriesPerRequest: 1 });
+  const summaries = new SummaryQueue(
+    { host: env.redis.host, port: env.redis.port },
+    `${env.redis.keyPrefix}bull`,
+  );
+  // Runtime-managed secrets are written by the backend: the endpoint's read-only principal
+  // cannot (see the README), so this store uses the admin key of the test endpoint.
+  const integrations = new RuntimeSecretStore({
+    env: ENV,
+    client: new SecretsManagerClient(env.secrets.clientConfig()),
+  });
+  const deps: ServerDeps = {
+    secrets,
+    db,
+    redis,
+    redisKeyPrefix: env.redis.keyPrefix,
+    summaries,
+    integrations,
+    events: options.events ?? { isConnected: () => true },
+    logger,
+    registry,
+    settings: TEST_SETTINGS,
+  };
+  return {
+    env,
+    app: createServer(deps),
+    secrets,
+    deps,
+    admin,
+    values,
+    logs,
+    withSettings: (settings, extra = {}) =>
+      createServer({
+        ...deps,
+        registry: new Registry(),
+        ...extra,
+        settings: { ...TEST_SETTINGS, ...settings },
+      }),
+    cleanup: async () => {
+      await summaries.close();
+      redis.disconnect();
+      await pool.end();
+      secrets.close();
+      await env.cleanup();
+    },
+  };
+}
+
+/** Every secret string the suite seeded: none may appear in a log line. */
+export function seededSecretStrings(values: SeededValues): string[] {
+  return [values.database.password, values.jwt.secret, values.ses.smtpPassword];
+}
