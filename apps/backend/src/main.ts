@@ -1,0 +1,144 @@
+import type { Server } from 'node:http';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { migrate } from '@estate/db';
+import { createSecretsLogger, loadSecrets, optionsFromEnvironment, SecretsError } from '@estate/secrets';
+import type { RedisSecret } from '@estate/secrets/catalog';
+import { RuntimeSecretStore } from '@estate/secrets/store';
+import Redis, { type RedisOptions } from 'ioredis';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Database } from './db/database';
+import { createPool } from './db/pool';
+import { MarketUpdatedConsumer } from './events/market-updated-consumer';
+import { SummaryQueue } from './queue/summary-queue';
+import { manifest } from './secrets';
+import { type BackendSecrets, createServer } from './server';
+
+/** How long SIGTERM waits for in-flight requests before closing what is left. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+// Wiring only: configuration enters here (process.env) and flows down as values.
+async function main(): Promise<void> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  let secrets: BackendSecrets;
+  try {
+    secrets = await loadSecrets(manifest, {
+      ...optionsFromEnvironment(process.env),
+      variables: process.env,
+      registry,
+    });
+  } catch (error) {
+    // One line per problem (names, field paths, AWS error names, hints); never a value.
+    if (error instanceof SecretsError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createSecretsLogger(secrets, {
+    level: secrets.param('logLevel'),
+    base: { service: 'backend' },
+  });
+  logger.info({ env: secrets.env, source: secrets.source }, 'secrets loaded');
+
+  const pool = createPool(() => secrets.get('database'));
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
+  await migrate(pool, { logger });
+
+  const redisOptions = redisConnection(secrets.get('redis'));
+  const redis = new Redis({ ...redisOptions, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  const keyPrefix = 'estate:';
+  // BullMQ blocks on its connections: it needs maxRetriesPerRequest null (it sets it on its own).
+  const summaries = new SummaryQueue({ ...redisOptions, maxRetriesPerRequest: null }, `${keyPrefix}bull`);
+
+  const consumer = new MarketUpdatedConsumer({
+    url: () => secrets.get('rabbitmq').url,
+    enqueue: (jobs) => summaries.enqueueMany(jobs),
+    logger,
+  });
+  await consumer.start();
+
+  const integrations = new RuntimeSecretStore({
+    env: secrets.env,
+    client: new SecretsManagerClient({}),
+    logger,
+  });
+  const app = createServer({
+    secrets,
+    db,
+    redis,
+    redisKeyPrefix: keyPrefix,
+    summaries,
+    integrations,
+    events: consumer,
+    logger,
+    registry,
+    settings: { trustProxy: 1 },
+  });
+  const port = Number(process.env.PORT ?? 3000);
+  const server = app.listen(port, () => {
+    logger.info({ port: (server.address() as { port: number }).port }, 'listening');
+  });
+
+  let shuttingDown = false;
+  process.on('SIGTERM', () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({}, 'SIGTERM: draining');
+    const force = setTimeout(() => {
+      logger.error({}, 'shutdown grace period exceeded; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    void shutdown(server, async () => {
+      await consumer.stop();
+      await summaries.close();
+      redis.disconnect();
+      await pool.end();
+      secrets.close();
+    }).then(
+      () => {
+        logger.info({}, 'stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish (idle keep-alive sockets are closed), then closes the rest. */
+async function shutdown(server: Server, closeDependencies: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await closeDependencies();
+}
+
+function redisConnection(secret: RedisSecret): RedisOptions {
+  return {
+    host: secret.host,
+    port: secret.port,
+    password: secret.password,
+    tls: secret.tls
+      ? {
+          servername: secret.tls.servername,
+          ca: secret.tls.ca ? Buffer.from(secret.tls.ca, 'base64').toString('utf8') : undefined,
+        }
+      : undefined,
+  };
+}
+
+main().catch((error: unknown) => {
+  // Startup failed after the secrets loaded (database, migrations, broker): the cause, not a value.
+  process.stderr.write(
+    `backend failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
