@@ -18,7 +18,7 @@ locals {
   service_parameters = {
     backend     = ["config/log_level", "config/allowed_origins"]
     "ai-worker" = ["config/log_level", "config/openai_model", "config/worker_concurrency", "config/openai_calls_per_minute"]
-    etl         = ["config/log_level", "config/etl_regions", "config/etl_kreb_tables"]
+    etl         = ["config/log_level", "config/etl_regions", "config/etl_kreb_tables", "config/etl_lookback_months"]
   }
 
   # Kubernetes service account of each service (k8s/base/*/serviceaccount.yaml).

@@ -11,6 +11,7 @@ locals {
     "config/openai_calls_per_minute" = { type = "String", value = "60" }
     "config/etl_regions"             = { type = "StringList", value = "11680,11650,11710" }
     "config/etl_kreb_tables"         = { type = "StringList", value = "A_2024_00045" }
+    "config/etl_lookback_months"     = { type = "String", value = "3" }
   }
 }
 

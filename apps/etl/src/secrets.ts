@@ -4,6 +4,7 @@ import {
   KrebSecret,
   LogLevel,
   MolitSecret,
+  PositiveInteger,
   RabbitmqSecret,
   StringList,
 } from '@estate/secrets/catalog';
@@ -23,5 +24,7 @@ export const manifest = defineSecrets({
     regions: parameter('config/etl_regions', StringList, { default: '11680,11650,11710' }),
     // R-ONE statistics tables; A_2024_00045 is the monthly apartment sale price index.
     krebTables: parameter('config/etl_kreb_tables', StringList, { default: 'A_2024_00045' }),
+    // Deals are reported up to 30 days late and cancelled later: every run re-fetches this many months.
+    lookbackMonths: parameter('config/etl_lookback_months', PositiveInteger, { default: '3' }),
   },
 });

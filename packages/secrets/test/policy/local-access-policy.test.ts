@@ -37,6 +37,7 @@ describe('localAccessPolicy', () => {
             '/estate/dev/config/log_level',
             '/estate/dev/config/etl_regions',
             '/estate/dev/config/etl_kreb_tables',
+            '/estate/dev/config/etl_lookback_months',
           ],
         },
       },

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { migrate } from '@estate/db';
+import { type Secrets, secretName } from '@estate/secrets';
+import type { RunArgs } from './cli/args';
+import { createPool } from './db/pool';
+import { acquireRunLock } from './db/run-lock';
+import { RunLog } from './db/runs';
+import { RunLockedError } from './errors';
+import { createMarketUpdatedPublisher } from './events/market-updated-publisher';
+import { addMonths, monthOf, periodRange } from './periods';
+import { type Logger, type RunReport, runJob } from './run/run-job';
+import { formatSummary } from './run/summary';
+import type { manifest } from './secrets';
+import { DEFAULT_HTTP, type HttpSettings, SourceHttp } from './sources/http';
+import { MolitClient } from './sources/molit/client';
+import { RoneClient } from './sources/rone/client';
+
+export type EtlSecrets = Secrets<typeof manifest>;
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3 } as const;
+
+export interface EtlRuntime {
+  secrets: EtlSecrets;
+  logger: Logger;
+  /** Where the summary table goes (stdout). */
+  out: { write(text: string): unknown };
+  now?: Date;
+  http?: Partial<HttpSettings>;
+  publishTimeoutMs?: number;
+}
+
+/**
+ * One `estate-etl run`: the database pool (password read per connection), the run lock, the
+ * migrations, the two clients from their secrets, the load, the summary. Returns the exit code.
+ */
+export async function runEtl(
+  runtime: EtlRuntime,
+  args: RunArgs,
+): Promise<{ exitCode: number; report?: RunReport }> {
+  const { secrets, logger } = runtime;
+  const now = runtime.now ?? new Date();
+  const currentMonth = monthOf(now);
+  const lookback = secrets.param('lookbackMonths');
+  const to = args.to ?? currentMonth;
+  const from = args.from ?? addMonths(to, -(lookback - 1));
+  const http = {
+    ...DEFAULT_HTTP,
+    ...runtime.http,
+    ...(args.paceMs === undefined ? {} : { paceMs: args.paceMs }),
+  };
+
+  // Built before any connection: an empty key refuses to start here.
+  const sources = {
+    rone: new RoneClient({
+      apiKey: secrets.get('kreb').apiKey,
+      baseURL: secrets.get('kreb').baseURL,
+      secretName: secretName(secrets.env, 'kreb'),
+      pageSize: args.pageSize,
+      http: new SourceHttp('rone', http),
+    }),
+    molit: new MolitClient({
+      serviceKey: secrets.get('molit').serviceKey,
+      baseURL: secrets.get('molit').baseURL,
+      secretName: secretName(secrets.env, 'molit'),
+      pageSize: args.pageSize,
+      http: new SourceHttp('molit', http),
+    }),
+  };
+
+  const pool = createPool(() => secrets.get('database'));
+  pool.on('error', (error) => logger.warn({ error: error.name }, 'idle database connection failed'));
+  try {
+    let lock: Awaited<ReturnType<typeof acquireRunLock>>;
+    try {
+      lock = await acquireRunLock(pool);
+    } catch (error) {
+      if (!(error instanceof RunLockedError)) throw error;
+      logger.error({}, error.message);
+      runtime.out.write(`estate-etl: ${error.message}\n`);
+      return { exitCode: EXIT.locked };
+    }
+    try {
+      await migrate(pool, { logger });
+      const runId = newRunId(now);
+      const report = await runJob(
+        {
+          pool,
+          sources,
+          runs: new RunLog(pool),
+          logger,
+          publisher: createMarketUpdatedPublisher({
+            url: secrets.get('rabbitmq').url,
+            timeoutMs: runtime.publishTimeoutMs,
+          }),
+        },
+        {
+          periods: periodRange(from, to),
+          regions: args.regions ?? secrets.param('regions'),
+          tables: args.tables ?? secrets.param('krebTables'),
+          refetchDealsFrom: addMonths(currentMonth, -(lookback - 1)),
+        },
+        { runId, dataVersion: runId },
+      );
+      runtime.out.write(formatSummary(report));
+      return { exitCode: report.ok ? EXIT.ok : EXIT.failed, report };
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Sortable and unique: `etl-20250105T030000Z-1a2b3c`; also the data version (A-Za-z0-9._-). */
+function newRunId(now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return `etl-${stamp}-${randomBytes(3).toString('hex')}`;
+}

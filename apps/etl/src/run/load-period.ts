@@ -1,0 +1,105 @@
+import type { Pool, PoolClient } from 'pg';
+import { upsertDeals } from '../db/deal-store';
+import { upsertRoneValues } from '../db/rone-store';
+import { addCounts, NO_CHANGES, type UpsertCounts } from '../db/upsert-counts';
+import { recordWatermark, type Watermark } from '../db/watermarks';
+import { type DealRecord, InvalidItemError, normaliseDeal, Ordinals } from '../normalise/deal';
+import { normaliseRoneRows } from '../normalise/rone';
+import type { MolitItem } from '../sources/molit/parse';
+import type { RoneRow } from '../sources/rone/parse';
+
+/** The page streams the loader reads; the real clients, or anything yielding the same pages. */
+export interface Sources {
+  rone: { periodPages(table: string, period: string): AsyncIterable<RoneRow[]> };
+  molit: { periodPages(region: string, period: string): AsyncIterable<MolitItem[]> };
+}
+
+export type PeriodLoad =
+  | { kind: 'loaded'; counts: UpsertCounts; rows: number; skipped: Record<string, number> }
+  | { kind: 'empty' };
+
+/**
+ * Loads one (source, series, period) in one transaction: each page is normalised and upserted
+ * with one statement as it arrives (pages are never held together), and the watermark is written
+ * last. Any failure, a short period included, rolls the whole period back: it is never kept in part.
+ */
+export async function loadPeriod(
+  pool: Pool,
+  sources: Sources,
+  mark: Watermark,
+  identity: { runId: string; dataVersion: string },
+): Promise<PeriodLoad> {
+  const client = await pool.connect();
+  let open = false;
+  try {
+    await client.query('BEGIN');
+    open = true;
+    const load =
+      mark.source === 'rone'
+        ? await loadRone(client, sources, mark, identity.dataVersion)
+        : await loadDeals(client, sources, mark, identity.dataVersion);
+    if (load.pages === 0) {
+      await client.query('ROLLBACK');
+      open = false;
+      return { kind: 'empty' };
+    }
+    await recordWatermark(client, mark, identity.runId, load.rows);
+    await client.query('COMMIT');
+    open = false;
+    return { kind: 'loaded', counts: load.counts, rows: load.rows, skipped: load.skipped };
+  } catch (error) {
+    if (open) await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+interface Loaded {
+  pages: number;
+  rows: number;
+  counts: UpsertCounts;
+  skipped: Record<string, number>;
+}
+
+async function loadRone(
+  client: PoolClient,
+  sources: Sources,
+  mark: Watermark,
+  dataVersion: string,
+): Promise<Loaded> {
+  const loaded: Loaded = { pages: 0, rows: 0, counts: NO_CHANGES, skipped: {} };
+  for await (const rows of sources.rone.periodPages(mark.series, mark.period)) {
+    const records = normaliseRoneRows(rows);
+    loaded.pages += 1;
+    loaded.rows += records.length;
+    loaded.counts = addCounts(loaded.counts, await upsertRoneValues(client, records, dataVersion));
+  }
+  return loaded;
+}
+
+async function loadDeals(
+  client: PoolClient,
+  sources: Sources,
+  mark: Watermark,
+  dataVersion: string,
+): Promise<Loaded> {
+  const loaded: Loaded = { pages: 0, rows: 0, counts: NO_CHANGES, skipped: {} };
+  const ordinals = new Ordinals();
+  for await (const items of sources.molit.periodPages(mark.series, mark.period)) {
+    const deals: DealRecord[] = [];
+    for (const item of items) {
+      try {
+        const deal = normaliseDeal(item, mark.series);
+        deals.push({ ...deal, ordinal: ordinals.next(deal.dealKey) });
+      } catch (error) {
+        if (!(error instanceof InvalidItemError)) throw error;
+        loaded.skipped[error.message] = (loaded.skipped[error.message] ?? 0) + 1;
+      }
+    }
+    loaded.pages += 1;
+    loaded.rows += deals.length;
+    loaded.counts = addCounts(loaded.counts, await upsertDeals(client, deals, dataVersion));
+  }
+  return loaded;
+}

@@ -1,0 +1,91 @@
+import { EtlError, IncompletePeriodError } from '../../errors';
+import { compact, type Period } from '../../periods';
+import type { SourceHttp } from '../http';
+import { type MolitItem, parseMolitResponse } from './parse';
+
+export interface MolitClientOptions {
+  serviceKey: string;
+  /** Default: the public data portal's RTMSDataSvcAptTrade service. */
+  baseURL?: string;
+  /** `estate/{env}/molit`: named in errors about the key. */
+  secretName: string;
+  /** numOfRows, at most 1000. */
+  pageSize?: number;
+  http: SourceHttp;
+}
+
+export const MOLIT_BASE_URL = 'https://apis.data.go.kr/1613000/RTMSDataSvcAptTrade';
+export const MOLIT_MAX_PAGE_SIZE = 1000;
+
+/** MOLIT apartment trade deals for one region (LAWD_CD) and month, page by page. */
+export class MolitClient {
+  private readonly baseURL: string;
+  private readonly pageSize: number;
+  private readonly serviceKey: string;
+
+  constructor(private readonly options: MolitClientOptions) {
+    if (options.serviceKey.trim() === '') {
+      throw new EtlError(`secret ${options.secretName} has an empty serviceKey; refusing to start`, {
+        code: 'empty_key',
+      });
+    }
+    // The portal hands out an "encoding" key (already %-escaped) and a "decoding" one; accept either.
+    this.serviceKey = /%[0-9A-Fa-f]{2}/.test(options.serviceKey)
+      ? decodeURIComponent(options.serviceKey)
+      : options.serviceKey;
+    const pageSize = options.pageSize ?? MOLIT_MAX_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MOLIT_MAX_PAGE_SIZE) {
+      throw new EtlError(`MOLIT page size must be 1 to ${MOLIT_MAX_PAGE_SIZE} (got ${pageSize})`, {
+        code: 'page_size',
+      });
+    }
+    this.pageSize = pageSize;
+    this.baseURL = (options.baseURL ?? MOLIT_BASE_URL).replace(/\/+$/, '');
+  }
+
+  /** The pages of one region's month; nothing for an empty month; IncompletePeriodError when short. */
+  async *periodPages(region: string, period: Period): AsyncGenerator<MolitItem[]> {
+    let received = 0;
+    let total: number | undefined;
+    for (let pageNo = 1; total === undefined || received < total; pageNo += 1) {
+      const what = `MOLIT ${region} ${period} page ${pageNo}`;
+      const page = await this.options.http.get(this.url(region, period, pageNo), what, (status, body) =>
+        parseMolitResponse(status, body, { what, secretName: this.options.secretName }),
+      );
+      if (page.kind === 'empty') {
+        if (total === undefined) return;
+        throw this.short(region, period, received, total);
+      }
+      total ??= page.total;
+      received += page.items.length;
+      if (page.items.length === 0 || (page.items.length < this.pageSize && received < total)) {
+        throw this.short(region, period, received, total);
+      }
+      yield page.items;
+    }
+    if (total !== undefined && received !== total) throw this.short(region, period, received, total);
+  }
+
+  private short(region: string, period: Period, received: number, total: number): IncompletePeriodError {
+    return new IncompletePeriodError(
+      `MOLIT ${region} ${period}: received ${received} of ${total} deals; period not kept`,
+      {
+        code: 'incomplete',
+        source: 'molit',
+        scope: 'period',
+      },
+    );
+  }
+
+  private url(region: string, period: Period, pageNo: number): URL {
+    const url = new URL(`${this.baseURL}/getRTMSDataSvcAptTrade`);
+    url.search = new URLSearchParams({
+      serviceKey: this.serviceKey,
+      LAWD_CD: region,
+      DEAL_YMD: compact(period),
+      pageNo: String(pageNo),
+      numOfRows: String(this.pageSize),
+    }).toString();
+    return url;
+  }
+}

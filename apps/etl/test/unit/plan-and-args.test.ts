@@ -1,0 +1,70 @@
+import { parseRunArgs } from '../../src/cli/args';
+import { UsageError } from '../../src/errors';
+import { addMonths, periodRange } from '../../src/periods';
+import { planRun } from '../../src/run/plan';
+
+describe('periods', () => {
+  it('adds months across years and lists a range', () => {
+    expect(addMonths('2024-01', -1)).toBe('2023-12');
+    expect(addMonths('2023-11', 3)).toBe('2024-02');
+    expect(periodRange('2023-11', '2024-02')).toEqual(['2023-11', '2023-12', '2024-01', '2024-02']);
+  });
+});
+
+describe('parseRunArgs', () => {
+  it('reads the flags', () => {
+    expect(
+      parseRunArgs([
+        'run',
+        '--from',
+        '2024-01',
+        '--to',
+        '2024-03',
+        '--regions',
+        '11680, 11110',
+        '--tables',
+        'A',
+      ]),
+    ).toEqual({
+      from: '2024-01',
+      to: '2024-03',
+      regions: ['11680', '11110'],
+      tables: ['A'],
+    });
+  });
+  it.each([
+    [['run', '--from', '2024-1']],
+    [['run', '--from', '2024-03', '--to', '2024-01']],
+    [['run', '--regions', '1168']],
+    [['run', '--page-size', '1001']],
+    [['load']],
+    [['run', '--unknown']],
+  ])('rejects %j with a UsageError', (argv) => {
+    expect(() => parseRunArgs(argv)).toThrow(UsageError);
+  });
+});
+
+describe('planRun', () => {
+  it('skips watermarked periods, except deals inside the lookback window', () => {
+    const done = new Set(['rone/T/2024-01', 'molit/11680/2024-01', 'molit/11680/2024-03']);
+    const plan = planRun(
+      {
+        periods: ['2024-01', '2024-02', '2024-03'],
+        regions: ['11680'],
+        tables: ['T'],
+        refetchDealsFrom: '2024-02',
+      },
+      (mark) => done.has(`${mark.source}/${mark.series}/${mark.period}`),
+    );
+    expect(plan.alreadyLoaded).toEqual([
+      { source: 'rone', series: 'T', period: '2024-01' },
+      { source: 'molit', series: '11680', period: '2024-01' },
+    ]);
+    expect(plan.tasks.map((task) => `${task.source}/${task.period}/${task.refetch}`)).toEqual([
+      'rone/2024-02/false',
+      'molit/2024-02/false',
+      'rone/2024-03/false',
+      'molit/2024-03/true',
+    ]);
+  });
+});
