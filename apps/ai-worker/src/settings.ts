@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const Milliseconds = z.coerce.number().int().positive();
+
+/** Process settings that are not secrets or SSM parameters: where the process listens, timings. */
+const Settings = z.object({
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  /** Must equal the producer's prefix: the backend enqueues under `estate:bull`. */
+  AI_WORKER_QUEUE_PREFIX: z.string().min(1).default('estate:bull'),
+  AI_WORKER_LOCK_DURATION_MS: Milliseconds.default(30_000),
+  AI_WORKER_STALLED_INTERVAL_MS: Milliseconds.default(30_000),
+  /** Below the pod's terminationGracePeriodSeconds (120 s). */
+  AI_WORKER_SHUTDOWN_GRACE_MS: Milliseconds.default(100_000),
+});
+
+export interface WorkerSettings {
+  healthPort: number;
+  queuePrefix: string;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  shutdownGraceMs: number;
+}
+
+/** The edge: reads the process environment once; a bad value names the variable. */
+export function settingsFromEnvironment(variables: Record<string, string | undefined>): WorkerSettings {
+  const result = Settings.safeParse(variables);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`ai-worker: invalid environment: ${problems.join('; ')}`);
+  }
+  const s = result.data;
+  return {
+    healthPort: s.HEALTH_PORT,
+    queuePrefix: s.AI_WORKER_QUEUE_PREFIX,
+    lockDurationMs: s.AI_WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: s.AI_WORKER_STALLED_INTERVAL_MS,
+    shutdownGraceMs: s.AI_WORKER_SHUTDOWN_GRACE_MS,
+  };
+}
