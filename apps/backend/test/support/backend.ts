@@ -52,6 +52,8 @@ export async function startBackend(
     env: ENV,
     aws: env.secrets.clientConfig('local-backend'),
     refreshIntervalMs: 0,
+    refreshDeadlineMs: 2_000,
+    retry: { baseDelayMs: 5, maxDelayMs: 50 },
     registry,
   });
   const destination = new Writable({
