@@ -149,7 +149,7 @@ describe('market.updated consumer', () => {
       // Nothing left unacknowledged: the queue is empty once the consumer is gone.
       expect((await channel.checkQueue(DEFAULT_NAMES.queue)).messageCount).toBe(0);
       const dead = await channel.get(DEFAULT_NAMES.deadLetterQueue, { noAck: true });
-      expect(dead && dead.content.toString()).toBe('{not json');
+      expect(dead ? dead.content.toString() : null).toBe('{not json');
     } finally {
       await consumer.stop();
       await connection.close();
