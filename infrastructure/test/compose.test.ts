@@ -102,7 +102,9 @@ describe.each(apps)('apps/%s/Dockerfile', (app) => {
   test('runs as user 10001 with node dist/main.js, and bakes in no secret', () => {
     const users = instructions.filter((line) => line.startsWith('USER '));
     expect(users.at(-1)).toMatch(/^USER 10001(:10001)?$/);
-    expect(instructions.at(-1)).toBe('CMD ["node", "dist/main.js"]');
+    // The ETL's entry is a CLI whose one command is `run`; the services start with no argument.
+    const command = app === 'etl' ? 'CMD ["node", "dist/main.js", "run"]' : 'CMD ["node", "dist/main.js"]';
+    expect(instructions.at(-1)).toBe(command);
     const settings = instructions.filter((line) => /^(ENV|ARG) /.test(line));
     for (const line of settings)
       expect({ line, secretLooking: SECRET_LOOKING_NAME.test(line) }).toMatchObject({ secretLooking: false });
