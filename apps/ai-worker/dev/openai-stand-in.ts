@@ -147,6 +147,15 @@ export async function startOpenAIStandIn(
   let behaviour: StandInBehaviour = { ...DEFAULT_BEHAVIOUR, ...initial, script: [...(initial.script ?? [])] };
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
+  const delays = new Set<NodeJS.Timeout>();
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, ms);
+      delays.add(timer);
+    });
 
   const send = (
     response: ServerResponse,
@@ -195,7 +204,7 @@ export async function startOpenAIStandIn(
 
     inFlight += 1;
     try {
-      if (behaviour.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+      if (behaviour.delayMs > 0) await delay(behaviour.delayMs);
     } finally {
       inFlight -= 1;
     }
@@ -256,6 +265,9 @@ export async function startOpenAIStandIn(
     },
     stop: () =>
       new Promise<void>((resolve) => {
+        // Answers still being delayed (a killed worker's request) must not keep the process alive.
+        for (const timer of delays) clearTimeout(timer);
+        delays.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -270,7 +270,8 @@ export async function settled(queue: Queue, id: string, timeoutMs = 20_000): Pro
       const job = await queue.getJob(id);
       if (!job) return undefined;
       const state = await job.getState();
-      return state === 'completed' || state === 'failed' ? job : undefined;
+      // Read again: the first read may predate the move that wrote returnvalue or failedReason.
+      return state === 'completed' || state === 'failed' ? queue.getJob(id) : undefined;
     },
     timeoutMs,
     `job ${id} to settle`,
