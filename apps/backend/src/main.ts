@@ -49,7 +49,13 @@ async function main(): Promise<void> {
   const redisOptions = redisConnection(secrets.get('redis'));
   const redis = new Redis({ ...redisOptions, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Redis did not become ready within 10 s')), 10_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   const keyPrefix = 'estate:';
   // BullMQ blocks on its connections: it needs maxRetriesPerRequest null (it sets it on its own).
   const summaries = new SummaryQueue({ ...redisOptions, maxRetriesPerRequest: null }, `${keyPrefix}bull`);
