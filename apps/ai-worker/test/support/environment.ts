@@ -149,7 +149,7 @@ export class WorkerTestEnvironment {
       { level: 'debug' },
       { write: (line: string) => this.logs.push(line) },
     );
-    const pool = createPool(() => secrets.get('database'), { max: 4 });
+    const pool = createPool(() => secrets.get('database'), { max: secrets.param('concurrency') + 2 });
     const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
     const summaries = createSummaryWorker({
       secrets,
