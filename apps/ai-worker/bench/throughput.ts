@@ -12,16 +12,14 @@ const LEVELS = [1, 4, 16];
 const IDEAL_SECONDS = 5;
 
 async function setParameter(env: WorkerTestEnvironment, name: string, value: string): Promise<void> {
-  await env
-    .adminClients()
-    .ssm.send(
-      new PutParameterCommand({
-        Name: `/estate/${ENV}/config/${name}`,
-        Value: value,
-        Type: 'String',
-        Overwrite: true,
-      }),
-    );
+  await env.adminClients().ssm.send(
+    new PutParameterCommand({
+      Name: `/estate/${ENV}/config/${name}`,
+      Value: value,
+      Type: 'String',
+      Overwrite: true,
+    }),
+  );
 }
 
 async function run(env: WorkerTestEnvironment, concurrency: number, jobs: number, label: string) {
