@@ -57,7 +57,13 @@ export function createSummaryWorker(deps: SummaryWorkerDeps): SummaryWorker {
       return result;
     } catch (error) {
       if (error instanceof OpenAITransientError && error.retryAfterMs !== undefined) {
-        await worker.rateLimit(error.retryAfterMs);
+        // Best effort: if Redis cannot take the pause, the attempt's backoff still applies.
+        await worker.rateLimit(error.retryAfterMs).catch((pauseError: Error) => {
+          logger.warn(
+            { errorName: pauseError.name, reason: pauseError.message },
+            'could not pause the queue for Retry-After',
+          );
+        });
       }
       metrics.observe(outcomeOf(job, error), seconds());
       throw error;
