@@ -11,6 +11,13 @@ const PolicySchema = z.object({
       service: z.string().min(1).optional(),
       secrets: z.array(z.string().min(1)),
       parameters: z.array(z.string().min(1)),
+      manage: z
+        .array(
+          z
+            .string()
+            .regex(/^[^*]+\/\*$/, 'a manage entry is a name prefix ending in "/*", e.g. "estate/dev/orgs/*"'),
+        )
+        .optional(),
     }),
   ),
 });
@@ -36,6 +43,20 @@ export function loadAccessPolicy(policy: AccessPolicy | string): AccessPolicy {
   return parsed.data;
 }
 
+/**
+ * What a `manage` prefix allows on the names under it: exactly what iamPolicyFor grants for a
+ * runtime prefix (statement ManageRuntimeSecrets). UpdateSecret, RestoreSecret, UntagResource,
+ * UpdateSecretVersionStage and RotateSecret stay admin-only, as they are in IAM.
+ */
+export const MANAGE_ACTIONS: ReadonlySet<string> = new Set([
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:TagResource',
+]);
+
 /** Who is calling, from the SigV4 Authorization header (the signature is not verified). */
 export interface Caller {
   accessKeyId?: string;
@@ -47,7 +68,8 @@ export type Grant = { kind: 'everything' } | { kind: 'read'; userName: string; g
 
 /**
  * Decides what a caller may do. Without a policy everyone may do everything; with one, admins
- * may do everything, principals may read what they list, everyone else is an unknown key.
+ * may do everything, principals may read what they list and manage what is under their `manage`
+ * prefixes, everyone else is an unknown key.
  */
 export class AccessControl {
   constructor(
@@ -101,6 +123,38 @@ export function grantsSecret(grant: PrincipalGrant, secret: { name: string; arn?
       (entry.endsWith('/*') && secret.name.startsWith(entry.slice(0, -1))),
   );
 }
+
+/** Is this secret name under one of the principal's `manage` prefixes? (By name only: an ARN is resolved to its secret's name first.) */
+export function managesSecret(grant: PrincipalGrant, name: string): boolean {
+  return (grant.manage ?? []).some((entry) => {
+    const prefix = entry.slice(0, -1);
+    return name.startsWith(prefix) && name.length > prefix.length;
+  });
+}
+
+/**
+ * May this principal perform this Secrets Manager action on this secret? Reads are granted by
+ * `secrets` or `manage`; the write actions of MANAGE_ACTIONS by `manage` only.
+ */
+export function grantsSecretAction(
+  grant: PrincipalGrant,
+  action: string,
+  secret: { name: string; arn?: string },
+): boolean {
+  if (MANAGE_ACTIONS.has(action) && managesSecret(grant, secret.name)) return true;
+  return READ_ACTIONS.has(action) && grantsSecret(grant, secret);
+}
+
+/** ListSecrets has no resource in IAM: a principal with any `manage` prefix holds it (on "*"). */
+export function grantsListSecrets(grant: PrincipalGrant): boolean {
+  return (grant.manage ?? []).length > 0;
+}
+
+const READ_ACTIONS: ReadonlySet<string> = new Set([
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:ListSecretVersionIds',
+]);
 
 /** Does a principal's `parameters` list cover this parameter name? */
 export function grantsParameter(grant: PrincipalGrant, name: string): boolean {

@@ -13,6 +13,12 @@ export interface PrincipalGrant {
   secrets: string[];
   /** Parameter names; a trailing `/*` grants that path and everything below it, `*` grants all. */
   parameters: string[];
+  /**
+   * Secret name prefixes ending in `/*` (runtime-managed secrets): names under them may be
+   * created, written, read, described, tagged and deleted by this principal (MANAGE_ACTIONS), and
+   * the principal may call ListSecrets, as an IAM policy with a runtime prefix allows.
+   */
+  manage?: string[];
 }
 
 export type FaultKind = 'throttle' | 'error500' | 'latency' | 'drop';

@@ -1,13 +1,14 @@
-import { grantsSecret } from '../access-policy';
+import { grantsSecretAction } from '../access-policy';
 import type { OperationContext } from '../operation';
 import type { SecretRecord } from '../store/state';
 import { findSecret } from './model';
 
 /**
- * Checks a read of one secret. As in IAM, authorization comes before existence: a caller that
- * may not read `secretId` is denied whether or not the secret exists.
+ * Checks one action on one secret (a read, or a write a `manage` prefix allows). As in IAM,
+ * authorization comes before existence: a caller that may not act on `secretId` is denied
+ * whether or not the secret exists.
  */
-export function authorizeSecretRead(
+export function authorizeSecretAction(
   ctx: OperationContext,
   action: string,
   secretId: string,
@@ -16,8 +17,17 @@ export function authorizeSecretRead(
   if (ctx.grant.kind === 'everything') return secret;
   const target =
     secret ?? (secretId.startsWith('arn:') ? { name: secretId, arn: secretId } : { name: secretId });
-  if (!grantsSecret(ctx.grant.grant, target)) {
+  if (!grantsSecretAction(ctx.grant.grant, `secretsmanager:${action}`, target)) {
     throw ctx.access.denied(ctx.grant, `secretsmanager:${action}`, secret?.arn ?? secretId);
   }
   return secret;
+}
+
+/** Checks a read of one secret. */
+export function authorizeSecretRead(
+  ctx: OperationContext,
+  action: string,
+  secretId: string,
+): SecretRecord | undefined {
+  return authorizeSecretAction(ctx, action, secretId);
 }

@@ -1,3 +1,4 @@
+import { grantsListSecrets } from '../access-policy';
 import {
   AwsServiceError,
   invalidParameter,
@@ -101,8 +102,9 @@ export function batchGetSecretValue(ctx: OperationContext, body: unknown): objec
     for (const secretId of input.SecretIdList) readOne(secretId);
     return { SecretValues: secretValues, Errors: errors };
   }
-  // Filters need secretsmanager:ListSecrets, which principals are not granted.
-  if (ctx.grant.kind === 'read') throw ctx.access.denied(ctx.grant, 'secretsmanager:ListSecrets');
+  // Filters need secretsmanager:ListSecrets (a principal with a `manage` prefix holds it); each
+  // matching secret is still checked for GetSecretValue below.
+  requireListSecrets(ctx);
   const matching = Object.values(ctx.store.data.secrets)
     .filter((secret) => secret.deletedDate === undefined && matchesFilters(secret, input.Filters))
     .sort(byKey((secret) => secret.name));
@@ -119,10 +121,13 @@ export function describeSecretOperation(ctx: OperationContext, body: unknown): o
   return describeSecret(secret);
 }
 
-/** Sorted by name; deleted secrets only with IncludePlannedDeletion. Principals need ListSecrets, which they lack. */
+/**
+ * Sorted by name; deleted secrets only with IncludePlannedDeletion. A principal needs a `manage`
+ * prefix; it then sees every name, unfiltered, as ListSecrets on "*" does in IAM.
+ */
 export function listSecrets(ctx: OperationContext, body: unknown): object {
   const input = parseRequest(ListSecretsRequest, body);
-  if (ctx.grant.kind === 'read') throw ctx.access.denied(ctx.grant, 'secretsmanager:ListSecrets');
+  requireListSecrets(ctx);
   const matching = Object.values(ctx.store.data.secrets)
     .filter((secret) => input.IncludePlannedDeletion === true || secret.deletedDate === undefined)
     .filter((secret) => matchesFilters(secret, input.Filters))
@@ -132,6 +137,12 @@ export function listSecrets(ctx: OperationContext, body: unknown): object {
   const after = decodeNextToken(input.NextToken, invalidNextToken);
   const result = page(matching, keyOf, after, input.MaxResults ?? 100);
   return { SecretList: result.items.map(listEntry), NextToken: result.nextToken };
+}
+
+function requireListSecrets(ctx: OperationContext): void {
+  if (ctx.grant.kind === 'read' && !grantsListSecrets(ctx.grant.grant)) {
+    throw ctx.access.denied(ctx.grant, 'secretsmanager:ListSecrets');
+  }
 }
 
 /** Maps a name to a key that sorts in the opposite order, so one cursor rule pages both ways. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { MANAGE_ACTIONS, managesSecret } from '../access-policy';
 import { AwsServiceError, invalidParameter, invalidRequest } from '../errors';
-import { type OperationContext, requireWriteAccess, wireDate } from '../operation';
+import { type OperationContext, wireDate } from '../operation';
 import { parseRequest } from '../request-validation';
 import type { SecretRecord } from '../store/state';
 import {
@@ -31,14 +32,21 @@ import {
 
 const DAY_MS = 86_400_000;
 
-/** The resource named in an AccessDenied for a write: the secret's ARN when it exists. */
-function resourceOf(ctx: OperationContext, secretId: string): string {
-  return findSecret(ctx.store.data, secretId)?.arn ?? secretId;
+/**
+ * Writes are for admins (or everyone, without a policy), and for a principal whose `manage`
+ * prefixes cover the secret, for the actions a runtime prefix grants (MANAGE_ACTIONS). An
+ * AccessDenied names the secret's ARN when it exists.
+ */
+function authorizeSecretWrite(ctx: OperationContext, action: string, secretId: string): void {
+  if (ctx.grant.kind === 'everything') return;
+  const secret = findSecret(ctx.store.data, secretId);
+  if (MANAGE_ACTIONS.has(action) && managesSecret(ctx.grant.grant, secret?.name ?? secretId)) return;
+  throw ctx.access.denied(ctx.grant, action, secret?.arn ?? secretId);
 }
 
 export async function createSecret(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(CreateSecretRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:CreateSecret', input.Name);
+  authorizeSecretWrite(ctx, 'secretsmanager:CreateSecret', input.Name);
   checkSecretName(input.Name);
   const hasValue = checkSecretValue(input);
   return ctx.store.mutate((data) => {
@@ -80,7 +88,7 @@ export async function createSecret(ctx: OperationContext, body: unknown): Promis
 
 export async function putSecretValue(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(PutSecretValueRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:PutSecretValue', resourceOf(ctx, input.SecretId));
+  authorizeSecretWrite(ctx, 'secretsmanager:PutSecretValue', input.SecretId);
   if (!checkSecretValue(input)) {
     throw invalidParameter('You must provide either SecretString or SecretBinary.');
   }
@@ -100,7 +108,7 @@ export async function putSecretValue(ctx: OperationContext, body: unknown): Prom
 /** Metadata changes in place; a value makes a new AWSCURRENT version, as PutSecretValue would. */
 export async function updateSecret(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(UpdateSecretRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:UpdateSecret', resourceOf(ctx, input.SecretId));
+  authorizeSecretWrite(ctx, 'secretsmanager:UpdateSecret', input.SecretId);
   const hasValue = checkSecretValue(input);
   return ctx.store.mutate((data) => {
     const secret = requireLiveSecret(data, input.SecretId);
@@ -120,7 +128,7 @@ export async function updateSecret(ctx: OperationContext, body: unknown): Promis
  */
 export async function updateSecretVersionStage(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(UpdateSecretVersionStageRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:UpdateSecretVersionStage', resourceOf(ctx, input.SecretId));
+  authorizeSecretWrite(ctx, 'secretsmanager:UpdateSecretVersionStage', input.SecretId);
   return ctx.store.mutate((data) => {
     const secret = requireLiveSecret(data, input.SecretId);
     const stage = input.VersionStage;
@@ -162,7 +170,7 @@ export async function updateSecretVersionStage(ctx: OperationContext, body: unkn
 
 export async function deleteSecret(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(DeleteSecretRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:DeleteSecret', resourceOf(ctx, input.SecretId));
+  authorizeSecretWrite(ctx, 'secretsmanager:DeleteSecret', input.SecretId);
   if (input.ForceDeleteWithoutRecovery === true && input.RecoveryWindowInDays !== undefined) {
     throw invalidParameter(
       "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
@@ -192,7 +200,7 @@ export async function deleteSecret(ctx: OperationContext, body: unknown): Promis
 
 export async function restoreSecret(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(RestoreSecretRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:RestoreSecret', resourceOf(ctx, input.SecretId));
+  authorizeSecretWrite(ctx, 'secretsmanager:RestoreSecret', input.SecretId);
   return ctx.store.mutate((data) => {
     const secret = requireSecret(data, input.SecretId);
     delete secret.deletedDate;
@@ -204,7 +212,7 @@ export async function restoreSecret(ctx: OperationContext, body: unknown): Promi
 
 export async function tagResource(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(TagResourceRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:TagResource', resourceOf(ctx, input.SecretId));
+  authorizeSecretWrite(ctx, 'secretsmanager:TagResource', input.SecretId);
   return ctx.store.mutate((data) => {
     const secret = requireLiveSecret(data, input.SecretId);
     for (const tag of input.Tags) {
@@ -219,7 +227,7 @@ export async function tagResource(ctx: OperationContext, body: unknown): Promise
 
 export async function untagResource(ctx: OperationContext, body: unknown): Promise<object> {
   const input = parseRequest(UntagResourceRequest, body);
-  requireWriteAccess(ctx, 'secretsmanager:UntagResource', resourceOf(ctx, input.SecretId));
+  authorizeSecretWrite(ctx, 'secretsmanager:UntagResource', input.SecretId);
   return ctx.store.mutate((data) => {
     const secret = requireLiveSecret(data, input.SecretId);
     secret.tags = secret.tags.filter((tag) => !input.TagKeys.includes(tag.Key));

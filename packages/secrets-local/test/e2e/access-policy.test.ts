@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import {
   BatchGetSecretValueCommand,
   CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
   PutSecretValueCommand,
+  RestoreSecretCommand,
   SecretsManagerClient,
+  TagResourceCommand,
+  UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import {
   GetParameterCommand,
@@ -34,6 +39,12 @@ const policy: AccessPolicy = {
       parameters: ['/estate/dev/config/*'],
     },
     'local-etl': { service: 'etl', secrets: ['estate/dev/database'], parameters: [] },
+    'local-integrations': {
+      service: 'integrations',
+      secrets: ['estate/dev/database'],
+      parameters: [],
+      manage: ['estate/dev/orgs/*'],
+    },
   },
 };
 
@@ -170,5 +181,100 @@ describe('with an access policy', () => {
       await writeFile(bad, JSON.stringify({ principals: { x: { secrets: 'all' } } }));
       await expect(startLocal({ policy: bad })).rejects.toBeInstanceOf(PolicyError);
     });
+  });
+});
+
+describe('a principal with a manage prefix', () => {
+  let manager: SecretsManagerClient;
+  beforeAll(() => {
+    manager = secretsClient(endpoint, { accessKeyId: 'local-integrations' });
+  });
+  afterAll(() => manager.destroy());
+
+  const name = (suffix: string) =>
+    `estate/dev/orgs/${suffix}-${Math.random().toString(36).slice(2, 8)}/slack`;
+
+  it('creates, writes, reads, describes, tags and deletes names under its prefix', async () => {
+    const secretName = name('org');
+    const first = randomValue();
+    const created = await manager.send(
+      new CreateSecretCommand({ Name: secretName, SecretString: first, Tags: [{ Key: 'org', Value: 'a' }] }),
+    );
+    const second = randomValue();
+    await manager.send(new PutSecretValueCommand({ SecretId: secretName, SecretString: second }));
+    const got = await manager.send(new GetSecretValueCommand({ SecretId: created.ARN! }));
+    expect(got.SecretString).toBe(second);
+    await manager.send(
+      new TagResourceCommand({ SecretId: secretName, Tags: [{ Key: 'expires', Value: '2030-01-01' }] }),
+    );
+    const described = await manager.send(new DescribeSecretCommand({ SecretId: secretName }));
+    expect(described.Tags?.map((tag) => tag.Key).sort()).toEqual(['expires', 'org']);
+    const deleted = await manager.send(
+      new DeleteSecretCommand({ SecretId: secretName, RecoveryWindowInDays: 7 }),
+    );
+    expect(deleted.DeletionDate).toBeInstanceOf(Date);
+  });
+
+  it('is denied every write outside its prefix, and the prefix itself is not a name under it', async () => {
+    for (const outside of [
+      'estate/dev/jwt',
+      'estate/dev/orgs',
+      'estate/dev/orgsx/a',
+      'estate/staging/orgs/a/b',
+    ]) {
+      const error = await rejectionOf(
+        manager.send(new CreateSecretCommand({ Name: outside, SecretString: randomValue() })),
+      );
+      expect({ outside, name: error.name }).toEqual({ outside, name: 'AccessDeniedException' });
+      expect(error.message).toContain(
+        'user/integrations is not authorized to perform: secretsmanager:CreateSecret',
+      );
+    }
+    const put = await rejectionOf(
+      manager.send(new PutSecretValueCommand({ SecretId: databaseArn, SecretString: randomValue() })),
+    );
+    expect(put.name).toBe('AccessDeniedException');
+    const del = await rejectionOf(manager.send(new DeleteSecretCommand({ SecretId: 'estate/dev/database' })));
+    expect(del.name).toBe('AccessDeniedException');
+    const tag = await rejectionOf(
+      manager.send(
+        new TagResourceCommand({ SecretId: 'estate/dev/openai', Tags: [{ Key: 'k', Value: 'v' }] }),
+      ),
+    );
+    expect(tag.name).toBe('AccessDeniedException');
+    const read = await rejectionOf(
+      manager.send(new GetSecretValueCommand({ SecretId: 'estate/dev/openai' })),
+    );
+    expect(read.name).toBe('AccessDeniedException');
+  });
+
+  it('keeps actions a runtime prefix does not grant (UpdateSecret, RestoreSecret) for admins', async () => {
+    const secretName = name('admin-only');
+    await manager.send(new CreateSecretCommand({ Name: secretName, SecretString: randomValue() }));
+    const update = await rejectionOf(
+      manager.send(new UpdateSecretCommand({ SecretId: secretName, Description: 'x' })),
+    );
+    expect(update.name).toBe('AccessDeniedException');
+    await manager.send(new DeleteSecretCommand({ SecretId: secretName, RecoveryWindowInDays: 7 }));
+    const restore = await rejectionOf(manager.send(new RestoreSecretCommand({ SecretId: secretName })));
+    expect(restore.name).toBe('AccessDeniedException');
+  });
+
+  it('may list secret names, unfiltered as with ListSecrets on "*", but reads stay as listed', async () => {
+    const listed = await manager.send(
+      new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['estate/dev/'] }] }),
+    );
+    const names = listed.SecretList!.map((entry) => entry.Name);
+    expect(names).toEqual(expect.arrayContaining(['estate/dev/database', 'estate/dev/openai']));
+    const got = await manager.send(new GetSecretValueCommand({ SecretId: 'estate/dev/database' }));
+    expect(got.Name).toBe('estate/dev/database');
+  });
+
+  it('refuses a manage entry that is not a prefix ending in "/*"', async () => {
+    for (const manage of [['*'], ['estate/dev/orgs'], ['estate/*/orgs/*']]) {
+      await expect(
+        startLocal({ policy: { principals: { p: { secrets: [], parameters: [], manage } } } }),
+      ).rejects.toBeInstanceOf(PolicyError);
+    }
   });
 });
