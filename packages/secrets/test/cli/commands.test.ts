@@ -7,7 +7,9 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { type RotationEvent, start } from '@estate/secrets-local';
+import { resolveNames } from '../../src/manifest';
 import { STATEMENT_IDS } from '../../src/policy';
+import { appManifest } from '../policy/manifests';
 import { runCli } from './run-cli';
 
 describe('estate-secrets policy, access-policy, rotate and usage', () => {
@@ -73,7 +75,13 @@ describe('estate-secrets policy, access-policy, rotate and usage', () => {
     expect(lines).toContain('| `estate/production/segment` | - | read (optional) | - |');
     expect(lines).toContain('| `estate/production/openai` | read | - | - |');
     expect(lines).toContain('| `/estate/production/config/etl_regions` | - | - | read |');
-    expect(lines.filter((line) => line.includes('estate/production/')).length).toBe(16);
+    const declared = new Set(
+      (['backend', 'ai-worker', 'etl'] as const).flatMap((service) => {
+        const names = resolveNames(appManifest(service), 'production');
+        return [...names.secrets, ...names.parameters].map((n) => n.name);
+      }),
+    );
+    expect(lines.filter((line) => line.includes('estate/production/')).length).toBe(declared.size);
   });
 
   it('writes the local access policy for every service under apps/', async () => {
