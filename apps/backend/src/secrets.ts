@@ -1,4 +1,4 @@
-import { defineSecrets, parameter, secret } from '@estate/secrets';
+import { defineSecrets, parameter, runtimeSecrets, secret } from '@estate/secrets';
 import {
   DatabaseSecret,
   JwtSecret,
@@ -10,7 +10,10 @@ import {
   StringList,
 } from '@estate/secrets/catalog';
 
-/** Everything the backend may read. Its IAM policy and local access policy are derived from this. */
+/**
+ * Everything the backend may read, and the prefix it manages at runtime. Its IAM policy and local
+ * access policy are derived from this.
+ */
 export const manifest = defineSecrets({
   service: 'backend',
   secrets: {
@@ -25,5 +28,9 @@ export const manifest = defineSecrets({
   parameters: {
     logLevel: parameter('config/log_level', LogLevel, { default: 'info' }),
     allowedOrigins: parameter('config/allowed_origins', StringList, { default: 'http://localhost:5173' }),
+  },
+  runtime: {
+    // Per-organization integration credentials, estate/{env}/orgs/{orgId}/{tool} (RuntimeSecretStore).
+    orgIntegrations: runtimeSecrets('orgs'),
   },
 });

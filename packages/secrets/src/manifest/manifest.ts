@@ -40,8 +40,19 @@ export interface ParameterDeclaration<S extends z.ZodType = z.ZodType, Maybe ext
   readonly optional: Maybe;
 }
 
+/**
+ * A prefix under which the service creates, writes, reads and deletes secrets whose names are
+ * built at runtime (RuntimeSecretStore), e.g. `orgs` for `estate/{env}/orgs/{orgId}/{tool}`.
+ */
+export interface RuntimeSecretsDeclaration {
+  readonly kind: 'runtime';
+  /** Path below `estate/{env}/`, without slashes at either end: `orgs`, `orgs/integrations`. */
+  readonly prefix: string;
+}
+
 export type SecretDeclarations = Record<string, SecretDeclaration>;
 export type ParameterDeclarations = Record<string, ParameterDeclaration>;
+export type RuntimeSecretsDeclarations = Record<string, RuntimeSecretsDeclaration>;
 
 export interface ServiceManifest<
   Secrets extends SecretDeclarations = SecretDeclarations,
@@ -50,6 +61,8 @@ export interface ServiceManifest<
   readonly service: string;
   readonly secrets: Secrets;
   readonly parameters: Parameters;
+  /** Runtime-managed prefixes; absent (or empty) when the service only reads declared secrets. */
+  readonly runtime?: RuntimeSecretsDeclarations;
 }
 
 /** The typed value `get(key)` returns for a declaration: undefined is possible only for optional groups. */
@@ -70,6 +83,7 @@ export type ParameterValueOf<D> =
 const GROUP = /^[a-z][a-z0-9-]*$/;
 const PARAMETER = /^[a-z][a-z0-9_-]*(\/[a-z0-9][a-z0-9_.-]*)+$/;
 const SERVICE = /^[a-z][a-z0-9-]*$/;
+const RUNTIME_PREFIX = /^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/;
 
 export function secret<S extends z.ZodType>(
   group: string,
@@ -138,13 +152,31 @@ export function parameter<S extends z.ZodType>(
 }
 
 /**
+ * Declares a runtime-managed prefix: the service may create, write, read, tag and delete any
+ * secret under `estate/{env}/{prefix}/`, and nothing else beyond its declared secrets.
+ */
+export function runtimeSecrets(prefix: string): RuntimeSecretsDeclaration {
+  if (!RUNTIME_PREFIX.test(prefix)) {
+    throw new ManifestError(
+      `runtime prefix "${prefix}" must be path segments matching ${GROUP} joined by "/" (it becomes estate/{env}/${prefix}/)`,
+    );
+  }
+  return Object.freeze({ kind: 'runtime', prefix });
+}
+
+/**
  * Declares the secrets and parameters one service reads. Everything else (IAM policy, local access
  * policy, preflight check, dev seed) is derived from what is declared here.
  */
 export function defineSecrets<
   S extends SecretDeclarations,
   P extends ParameterDeclarations = Record<never, never>,
->(manifest: { service: string; secrets: S; parameters?: P }): ServiceManifest<S, P> {
+>(manifest: {
+  service: string;
+  secrets: S;
+  parameters?: P;
+  runtime?: RuntimeSecretsDeclarations;
+}): ServiceManifest<S, P> {
   if (!SERVICE.test(manifest.service)) {
     throw new ManifestError(`service "${manifest.service}" must match ${SERVICE}`);
   }
@@ -175,5 +207,43 @@ export function defineSecrets<
     }
     names.set(declaration.name, key);
   }
-  return Object.freeze({ service: manifest.service, secrets: manifest.secrets, parameters });
+  const runtime = checkRuntime(manifest.service, manifest.runtime ?? {}, groups);
+  if (Object.keys(runtime).length === 0) {
+    return Object.freeze({ service: manifest.service, secrets: manifest.secrets, parameters });
+  }
+  return Object.freeze({ service: manifest.service, secrets: manifest.secrets, parameters, runtime });
+}
+
+/**
+ * Runtime prefixes may not repeat, nest in one another (the wider one would already grant the
+ * narrower), or start with a declared group (its names would read as that group's).
+ */
+function checkRuntime(
+  service: string,
+  runtime: RuntimeSecretsDeclarations,
+  groups: ReadonlyMap<string, string>,
+): RuntimeSecretsDeclarations {
+  const seen: { key: string; prefix: string }[] = [];
+  for (const [key, declaration] of Object.entries(runtime)) {
+    if (declaration?.kind !== 'runtime') {
+      throw new ManifestError(`${service}: runtime.${key} is not a runtimeSecrets(...) declaration`);
+    }
+    const group = groups.get(declaration.prefix.split('/')[0]!);
+    if (group) {
+      throw new ManifestError(
+        `${service}: runtime.${key} ("${declaration.prefix}") starts with group "${declaration.prefix.split('/')[0]}" of secrets.${group}`,
+      );
+    }
+    const within = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+    const other = seen.find(
+      (s) => within(declaration.prefix, s.prefix) || within(s.prefix, declaration.prefix),
+    );
+    if (other) {
+      throw new ManifestError(
+        `${service}: runtime.${key} ("${declaration.prefix}") and runtime.${other.key} ("${other.prefix}") overlap`,
+      );
+    }
+    seen.push({ key, prefix: declaration.prefix });
+  }
+  return runtime;
 }

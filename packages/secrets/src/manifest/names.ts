@@ -21,6 +21,11 @@ export function secretName(env: Environment, group: string): string {
   return `estate/${env}/${group}`;
 }
 
+/** `estate/{env}/{prefix}/`: every runtime-managed secret of that prefix starts with this. */
+export function runtimePrefixName(env: Environment, prefix: string): string {
+  return `estate/${env}/${prefix}/`;
+}
+
 /** `/estate/{env}/{path}`: the naming rule for SSM parameters. */
 export function parameterName(env: Environment, path: string): string {
   return `/estate/${env}/${path}`;
@@ -34,17 +39,24 @@ export interface ResolvedSecret {
   keepPrevious: boolean;
 }
 
+export interface ResolvedRuntimePrefix {
+  key: string;
+  prefix: string;
+  /** `estate/{env}/{prefix}/`, with the trailing slash. */
+  name: string;
+}
+
 export interface ResolvedParameter {
   key: string;
   path: string;
   name: string;
 }
 
-/** Every name a service reads in one environment: the input of the IAM policy, the access policy and `check`. */
+/** Every name (and runtime prefix) a service uses in one environment: the input of the IAM policy, the access policy and `check`. */
 export function resolveNames(
   manifest: ServiceManifest,
   env: Environment,
-): { secrets: ResolvedSecret[]; parameters: ResolvedParameter[] } {
+): { secrets: ResolvedSecret[]; parameters: ResolvedParameter[]; runtime: ResolvedRuntimePrefix[] } {
   return {
     secrets: Object.entries(manifest.secrets).map(([key, d]) => ({
       key,
@@ -57,6 +69,11 @@ export function resolveNames(
       key,
       path: d.name,
       name: parameterName(env, d.name),
+    })),
+    runtime: Object.entries(manifest.runtime ?? {}).map(([key, d]) => ({
+      key,
+      prefix: d.prefix,
+      name: runtimePrefixName(env, d.prefix),
     })),
   };
 }

@@ -1,6 +1,9 @@
 import { type Environment, resolveNames, type ServiceManifest } from '../manifest';
 
-/** A markdown table: one row per secret or parameter name, one column per service role. */
+/**
+ * A markdown table: one row per secret name, runtime prefix (`estate/{env}/orgs/*`, "manage":
+ * create, write, read, tag, delete) or parameter name, one column per service role.
+ */
 export function accessTable(manifests: readonly ServiceManifest[], env: Environment): string {
   // Sorted by service, so the table is the same whatever order the manifests come in.
   const sorted = [...manifests].sort((a, b) => a.service.localeCompare(b.service));
@@ -9,12 +12,18 @@ export function accessTable(manifests: readonly ServiceManifest[], env: Environm
     ...resolveNames(manifest, env),
   }));
   const secretRows = new Map<string, string[]>();
+  const runtimeRows = new Map<string, string[]>();
   const parameterRows = new Map<string, string[]>();
   resolved.forEach((service, column) => {
     for (const secret of service.secrets) {
       const row = secretRows.get(secret.name) ?? resolved.map(() => '-');
       row[column] = secret.optional ? 'read (optional)' : secret.keepPrevious ? 'read (+ previous)' : 'read';
       secretRows.set(secret.name, row);
+    }
+    for (const prefix of service.runtime) {
+      const row = runtimeRows.get(`${prefix.name}*`) ?? resolved.map(() => '-');
+      row[column] = 'manage (runtime)';
+      runtimeRows.set(`${prefix.name}*`, row);
     }
     for (const parameter of service.parameters) {
       const row = parameterRows.get(parameter.name) ?? resolved.map(() => '-');
@@ -24,7 +33,7 @@ export function accessTable(manifests: readonly ServiceManifest[], env: Environm
   });
   const header = `| name | ${resolved.map((s) => `${s.service} role`).join(' | ')} |`;
   const rule = `|---|${resolved.map(() => '---').join('|')}|`;
-  const lines = [...secretRows, ...parameterRows].map(
+  const lines = [...secretRows, ...runtimeRows, ...parameterRows].map(
     ([name, cells]) => `| \`${name}\` | ${cells.join(' | ')} |`,
   );
   return [header, rule, ...lines].join('\n');

@@ -31,6 +31,16 @@ export function secretArnPattern(region: string, accountId: string, secretName: 
   return `arn:${partitionOf(region)}:secretsmanager:${region}:${accountId}:secret:${secretName}-??????`;
 }
 
+/**
+ * ARN pattern for every secret under a runtime prefix (`estate/{env}/orgs/`, trailing slash
+ * included): the `*` covers the rest of the name and the six-character suffix, and nothing
+ * outside the prefix.
+ */
+export function runtimeSecretArnPattern(region: string, accountId: string, prefixName: string): string {
+  const prefix = prefixName.endsWith('/') ? prefixName : `${prefixName}/`;
+  return `arn:${partitionOf(region)}:secretsmanager:${region}:${accountId}:secret:${prefix}*`;
+}
+
 /** SSM parameter ARN: the name keeps its leading slash after `parameter`. */
 export function parameterArn(region: string, accountId: string, parameterName: string): string {
   const path = parameterName.startsWith('/') ? parameterName : `/${parameterName}`;

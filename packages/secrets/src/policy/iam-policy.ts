@@ -1,6 +1,12 @@
 import type { ServiceManifest } from '../manifest';
 import { type Environment, resolveNames } from '../manifest';
-import { assertAccountId, assertRegion, parameterArn, secretArnPattern } from './arns';
+import {
+  assertAccountId,
+  assertRegion,
+  parameterArn,
+  runtimeSecretArnPattern,
+  secretArnPattern,
+} from './arns';
 
 export interface IamPolicyOptions {
   env: Environment;
@@ -31,12 +37,30 @@ export const STATEMENT_IDS = {
   batch: 'BatchReadSecrets',
   parameters: 'ReadDeclaredParameters',
   kms: 'DecryptThroughSecretsServices',
+  runtime: 'ManageRuntimeSecrets',
+  runtimeList: 'ListRuntimeSecrets',
+  runtimeKms: 'EncryptRuntimeSecretsThroughSecretsManager',
 } as const;
+
+/**
+ * Exactly what RuntimeSecretStore calls on a runtime-managed secret (put: PutSecretValue, then
+ * CreateSecret when missing, TagResource for tags; get; describe; delete). CreateSecret with Tags
+ * also needs TagResource. UpdateSecret, RestoreSecret, rotation and resource policies stay out.
+ */
+export const RUNTIME_SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:TagResource',
+] as const;
 
 /**
  * The least-privilege identity policy for one service in one environment, derived from its
  * manifest: exactly its secrets (optional groups included, since the service reads them when
- * present) and exactly its parameters. No wildcard over `estate/*`.
+ * present), exactly its parameters, and its declared runtime prefixes. No wildcard over
+ * `estate/*` or `estate/{env}/*`: a runtime prefix grants `estate/{env}/{prefix}/*` only.
  */
 export function iamPolicyFor(manifest: ServiceManifest, options: IamPolicyOptions): IamPolicyDocument {
   const { env, region, accountId } = options;
@@ -75,10 +99,12 @@ export function iamPolicyFor(manifest: ServiceManifest, options: IamPolicyOption
     });
   }
 
+  if (names.runtime.length > 0) statements.push(...runtimeStatements(names.runtime, options));
+
   const viaServices = [`secretsmanager.${region}.amazonaws.com`];
   if (options.secureStringParameters && names.parameters.length > 0)
     viaServices.push(`ssm.${region}.amazonaws.com`);
-  if (names.secrets.length > 0 || options.secureStringParameters) {
+  if (names.secrets.length > 0 || names.runtime.length > 0 || options.secureStringParameters) {
     statements.push({
       Sid: STATEMENT_IDS.kms,
       Effect: 'Allow',
@@ -93,4 +119,40 @@ export function iamPolicyFor(manifest: ServiceManifest, options: IamPolicyOption
   }
 
   return { Version: '2012-10-17', Statement: statements };
+}
+
+function runtimeStatements(runtime: readonly { name: string }[], options: IamPolicyOptions): IamStatement[] {
+  const { region, accountId } = options;
+  const arns = runtime.map((r) => runtimeSecretArnPattern(region, accountId, r.name));
+  return [
+    {
+      Sid: STATEMENT_IDS.runtime,
+      Effect: 'Allow',
+      Action: [...RUNTIME_SECRET_ACTIONS],
+      Resource: arns,
+    },
+    // RuntimeSecretStore.list (an organization's integrations) needs ListSecrets, which has no
+    // resource type and can only be granted on "*". It reveals the names and metadata (tags,
+    // dates, description) of every secret in the account and region, never a value: values stay
+    // behind GetSecretValue on the declared ARNs above.
+    {
+      Sid: STATEMENT_IDS.runtimeList,
+      Effect: 'Allow',
+      Action: ['secretsmanager:ListSecrets'],
+      Resource: '*',
+    },
+    // Every new value (CreateSecret, PutSecretValue) is encrypted under a fresh data key from
+    // KMS; Secrets Manager passes the secret's ARN as encryption context, so the grant is bound
+    // to the runtime prefixes and to calls made through Secrets Manager.
+    {
+      Sid: STATEMENT_IDS.runtimeKms,
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey'],
+      Resource: options.kmsKeyArn ?? '*',
+      Condition: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+        StringLike: { 'kms:EncryptionContext:SecretARN': arns.length === 1 ? arns[0]! : arns },
+      },
+    },
+  ];
 }

@@ -1,10 +1,11 @@
 export { accessTable } from './access-table';
-export { parameterArn, partitionOf, secretArnPattern } from './arns';
+export { parameterArn, partitionOf, runtimeSecretArnPattern, secretArnPattern } from './arns';
 export {
   type IamPolicyDocument,
   type IamPolicyOptions,
   type IamStatement,
   iamPolicyFor,
+  RUNTIME_SECRET_ACTIONS,
   STATEMENT_IDS,
 } from './iam-policy';
 export {

@@ -75,10 +75,11 @@ describe('estate-secrets policy, access-policy, rotate and usage', () => {
     expect(lines).toContain('| `estate/production/segment` | - | read (optional) | - |');
     expect(lines).toContain('| `estate/production/openai` | read | - | - |');
     expect(lines).toContain('| `/estate/production/config/etl_regions` | - | - | read |');
+    expect(lines).toContain('| `estate/production/orgs/*` | - | manage (runtime) | - |');
     const declared = new Set(
       (['backend', 'ai-worker', 'etl'] as const).flatMap((service) => {
         const names = resolveNames(appManifest(service), 'production');
-        return [...names.secrets, ...names.parameters].map((n) => n.name);
+        return [...names.secrets, ...names.runtime, ...names.parameters].map((n) => n.name);
       }),
     );
     expect(lines.filter((line) => line.includes('estate/production/')).length).toBe(declared.size);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../../src/errors';
-import { defineSecrets, parameter, secret } from '../../src/manifest';
-import { iamPolicyFor, STATEMENT_IDS } from '../../src/policy';
+import { defineSecrets, parameter, runtimeSecrets, secret } from '../../src/manifest';
+import { iamPolicyFor, RUNTIME_SECRET_ACTIONS, STATEMENT_IDS } from '../../src/policy';
 import { appManifest } from './manifests';
 
 const account = '123456789012';
@@ -39,7 +39,7 @@ describe('iamPolicyFor', () => {
 
   it('has no wildcard over estate/*, no other environment and no other service group', () => {
     const json = JSON.stringify(policy);
-    expect(json).not.toMatch(/estate\/\*|estate\/production\/\*|secret:\*/);
+    expect(json).not.toMatch(/estate\/\*|estate\/production\/\*|secret:\*|secret:estate\/\*/);
     expect(json).not.toMatch(/estate\/(dev|staging)\//);
     for (const group of ['openai', 'kreb', 'molit']) expect(json).not.toContain(`/${group}`);
   });
@@ -53,7 +53,10 @@ describe('iamPolicyFor', () => {
       Resource: '*',
     });
     const everyStar = policy.Statement.filter((s) => s.Resource === '*').map((s) => s.Sid);
-    expect(everyStar.sort()).toEqual([STATEMENT_IDS.batch, STATEMENT_IDS.kms].sort());
+    // Without a key ARN the KMS statements are on "*" (still bound by kms:ViaService).
+    expect(everyStar.sort()).toEqual(
+      [STATEMENT_IDS.batch, STATEMENT_IDS.runtimeList, STATEMENT_IDS.kms, STATEMENT_IDS.runtimeKms].sort(),
+    );
   });
 
   it('lets KMS decrypt only through Secrets Manager in the region', () => {
@@ -87,6 +90,9 @@ describe('iamPolicyFor', () => {
       STATEMENT_IDS.secrets,
       STATEMENT_IDS.batch,
       STATEMENT_IDS.parameters,
+      STATEMENT_IDS.runtime,
+      STATEMENT_IDS.runtimeList,
+      STATEMENT_IDS.runtimeKms,
       STATEMENT_IDS.kms,
     ]);
     for (const s of policy.Statement) expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
@@ -137,5 +143,86 @@ describe('iamPolicyFor', () => {
     expect(() => iamPolicyFor(backend, { env: 'production', region: 'Seoul', accountId: account })).toThrow(
       /region/,
     );
+  });
+
+  describe('a runtime-managed prefix (backend: runtimeSecrets("orgs"))', () => {
+    const kmsKeyArn = `arn:aws:kms:${region}:${account}:key/00000000-0000-0000-0000-000000000000`;
+    const withKey = iamPolicyFor(backend, { env: 'production', region, accountId: account, kmsKeyArn });
+    const orgs = `arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:estate/production/orgs/*`;
+
+    it('grants exactly what RuntimeSecretStore calls, on estate/{env}/orgs/* only', () => {
+      expect(statement(withKey, STATEMENT_IDS.runtime)).toEqual({
+        Sid: 'ManageRuntimeSecrets',
+        Effect: 'Allow',
+        Action: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:TagResource',
+        ],
+        Resource: [orgs],
+      });
+      expect(RUNTIME_SECRET_ACTIONS).not.toContain('secretsmanager:PutResourcePolicy');
+      expect(RUNTIME_SECRET_ACTIONS).not.toContain('secretsmanager:RotateSecret');
+    });
+
+    it('grants ListSecrets, on "*" as IAM requires, in a statement of its own', () => {
+      expect(statement(withKey, STATEMENT_IDS.runtimeList)).toEqual({
+        Sid: 'ListRuntimeSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:ListSecrets'],
+        Resource: '*',
+      });
+    });
+
+    it('lets KMS generate data keys only through Secrets Manager, for secrets under the prefix', () => {
+      expect(statement(withKey, STATEMENT_IDS.runtimeKms)).toEqual({
+        Sid: 'EncryptRuntimeSecretsThroughSecretsManager',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey'],
+        Resource: kmsKeyArn,
+        Condition: {
+          StringEquals: { 'kms:ViaService': 'secretsmanager.ap-northeast-2.amazonaws.com' },
+          StringLike: { 'kms:EncryptionContext:SecretARN': orgs },
+        },
+      });
+      expect(statement(withKey, STATEMENT_IDS.kms).Action).toEqual(['kms:Decrypt']);
+    });
+
+    it('never widens to estate/* or estate/{env}/*, and a service without a prefix gets none of it', () => {
+      const wildcards = JSON.stringify(withKey).match(/secret:[^"]*\*/g) ?? [];
+      expect(wildcards).toEqual([orgs.slice(orgs.indexOf('secret:')), orgs.slice(orgs.indexOf('secret:'))]);
+      for (const service of ['ai-worker', 'etl'] as const) {
+        const sids = iamPolicyFor(appManifest(service), {
+          env: 'production',
+          region,
+          accountId: account,
+        }).Statement.map((s) => s.Sid);
+        expect(sids).not.toContain(STATEMENT_IDS.runtime);
+        expect(sids).not.toContain(STATEMENT_IDS.runtimeList);
+        expect(JSON.stringify(sids)).not.toContain('ListSecrets');
+      }
+    });
+
+    it('covers every declared prefix and works for a service with nothing else', () => {
+      const runtimeOnly = defineSecrets({
+        service: 'tiny',
+        secrets: {},
+        runtime: { a: runtimeSecrets('orgs'), b: runtimeSecrets('tenants/keys') },
+      });
+      const tiny = iamPolicyFor(runtimeOnly, { env: 'dev', region, accountId: account });
+      expect(tiny.Statement.map((s) => s.Sid)).toEqual([
+        STATEMENT_IDS.runtime,
+        STATEMENT_IDS.runtimeList,
+        STATEMENT_IDS.runtimeKms,
+        STATEMENT_IDS.kms,
+      ]);
+      expect(statement(tiny, STATEMENT_IDS.runtime).Resource).toEqual([
+        'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:estate/dev/orgs/*',
+        'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:estate/dev/tenants/keys/*',
+      ]);
+    });
   });
 });

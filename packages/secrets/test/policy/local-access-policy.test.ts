@@ -1,4 +1,5 @@
 import { LOCAL_ADMIN_ACCESS_KEY_ID, localAccessKeyId, localAccessPolicy } from '../../src/policy';
+import { RuntimeSecretAccessDeniedError, RuntimeSecretStore } from '../../src/store';
 import { appManifest } from './manifests';
 
 describe('localAccessPolicy', () => {
@@ -29,6 +30,7 @@ describe('localAccessPolicy', () => {
             'estate/dev/segment',
           ],
           parameters: ['/estate/dev/config/log_level', '/estate/dev/config/allowed_origins'],
+          manage: ['estate/dev/orgs/*'],
         },
         'local-etl': {
           service: 'etl',
@@ -79,6 +81,36 @@ describe('localAccessPolicy', () => {
       );
       expect(allowed.Name).toBe('estate/dev/openai');
     } finally {
+      await endpoint.stop();
+    }
+  });
+
+  it('lets local-backend manage estate/dev/orgs/* through RuntimeSecretStore, and nothing outside it', async () => {
+    const { start } = await import('@estate/secrets-local');
+    const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const endpoint = await start({ port: 0, quiet: true, policy: localAccessPolicy(manifests, 'dev') });
+    const client = new SecretsManagerClient({
+      endpoint: endpoint.url,
+      region: 'ap-northeast-2',
+      credentials: { accessKeyId: 'local-backend', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const store = new RuntimeSecretStore({ env: 'dev', client });
+    try {
+      const name = store.orgIntegrationName('org-1', 'slack');
+      await store.put(name, { token: 'first' }, { tags: { expires: '2030-01-01' } });
+      await store.put(name, { token: 'second' });
+      expect(await store.get(name, undefined, { fresh: true })).toEqual({ token: 'second' });
+      expect((await store.list(store.orgIntegrationPrefix('org-1'))).map((m) => m.name)).toEqual([name]);
+      await store.delete(name);
+      await expect(store.put('estate/dev/jwt', { secret: 'x' })).rejects.toBeInstanceOf(
+        RuntimeSecretAccessDeniedError,
+      );
+      await expect(store.put('estate/dev/orgsx/a', { token: 'x' })).rejects.toBeInstanceOf(
+        RuntimeSecretAccessDeniedError,
+      );
+    } finally {
+      client.destroy();
       await endpoint.stop();
     }
   });
