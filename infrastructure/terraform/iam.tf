@@ -1,10 +1,19 @@
 # One IAM role per service, assumed only by that service's Kubernetes service account (IRSA).
 # Its policy is the one `estate-secrets policy --service <name>` derives from the manifest
 # (same statement ids and actions), with exact ARNs instead of name patterns: exactly the
-# service's secrets and parameters, no wildcard over estate/*, nothing on the node group.
+# service's secrets and parameters, no wildcard over estate/*, nothing on the node group. A service
+# with runtime-managed prefixes (services.tf) also manages secrets under estate/<env>/<prefix>/ only.
 
 locals {
   oidc_issuer = trimprefix(var.oidc_provider_url, "https://")
+
+  # Every runtime-managed secret ARN pattern of this environment (the KMS key policy binds data key
+  # generation to them).
+  runtime_secret_arns = flatten([
+    for service, prefixes in local.service_runtime_prefixes : [
+      for prefix in prefixes : "arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.current.account_id}:secret:estate/${var.environment}/${prefix}/*"
+    ]
+  ])
 }
 
 data "aws_iam_policy_document" "service_trust" {
@@ -65,6 +74,57 @@ data "aws_iam_policy_document" "service_secrets" {
     effect    = "Allow"
     actions   = ["ssm:GetParameter", "ssm:GetParameters"]
     resources = [for path in local.service_parameters[each.key] : aws_ssm_parameter.config[path].arn]
+  }
+
+  # Runtime-managed secrets (RuntimeSecretStore): exactly the calls the store makes, on the
+  # service's declared prefixes only, never estate/* or estate/<env>/*. CreateSecret with tags also
+  # needs TagResource.
+  dynamic "statement" {
+    for_each = length(local.service_runtime_prefixes[each.key]) > 0 ? ["runtime"] : []
+    content {
+      sid    = "ManageRuntimeSecrets"
+      effect = "Allow"
+      actions = [
+        "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret", "secretsmanager:DeleteSecret", "secretsmanager:TagResource",
+      ]
+      resources = [for prefix in local.service_runtime_prefixes[each.key] : "arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.current.account_id}:secret:estate/${var.environment}/${prefix}/*"]
+    }
+  }
+
+  # Listing an organization's integrations needs ListSecrets, which has no resource type: "*" is the
+  # only possible resource. It reveals the names and metadata (tags, dates, descriptions) of every
+  # secret in the account and region, never a value (values need GetSecretValue on a granted ARN).
+  dynamic "statement" {
+    for_each = length(local.service_runtime_prefixes[each.key]) > 0 ? ["runtime"] : []
+    content {
+      sid       = "ListRuntimeSecrets"
+      effect    = "Allow"
+      actions   = ["secretsmanager:ListSecrets"]
+      resources = ["*"]
+    }
+  }
+
+  # Every new value gets a fresh data key; Secrets Manager passes the secret's ARN as encryption
+  # context, so the role may only encrypt secrets under its prefixes, and only through Secrets Manager.
+  dynamic "statement" {
+    for_each = length(local.service_runtime_prefixes[each.key]) > 0 ? ["runtime"] : []
+    content {
+      sid       = "EncryptRuntimeSecretsThroughSecretsManager"
+      effect    = "Allow"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [aws_kms_key.secrets.arn]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${var.region}.amazonaws.com"]
+      }
+      condition {
+        test     = "StringLike"
+        variable = "kms:EncryptionContext:SecretARN"
+        values   = [for prefix in local.service_runtime_prefixes[each.key] : "arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.current.account_id}:secret:estate/${var.environment}/${prefix}/*"]
+      }
+    }
   }
 
   statement {

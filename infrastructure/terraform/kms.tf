@@ -71,6 +71,32 @@ data "aws_iam_policy_document" "kms_key" {
     }
   }
 
+  # Services with runtime-managed prefixes (services.tf) encrypt new values of those secrets only:
+  # Secrets Manager passes the secret's ARN as encryption context.
+  dynamic "statement" {
+    for_each = length(local.runtime_secret_arns) > 0 ? ["runtime"] : []
+    content {
+      sid       = "ServicesEncryptRuntimeSecretsThroughSecretsManager"
+      effect    = "Allow"
+      actions   = ["kms:GenerateDataKey"]
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = [for service, prefixes in local.service_runtime_prefixes : aws_iam_role.service[service].arn if length(prefixes) > 0]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.secretsmanager_via]
+      }
+      condition {
+        test     = "StringLike"
+        variable = "kms:EncryptionContext:SecretARN"
+        values   = local.runtime_secret_arns
+      }
+    }
+  }
+
   statement {
     sid       = "RotatorWritesThroughSecretsManager"
     effect    = "Allow"

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { StringList } from '@estate/secrets/catalog';
 import { manifests } from './support/manifests';
 import { terraformDir } from './support/paths';
-import { type Block, blocks, loadTerraform, type Terraform } from './support/terraform';
+import { type Block, blocks, loadTerraform, policyStatements, type Terraform } from './support/terraform';
 
 const SECRET_NAME = /(password|passwd|secret(?!s_?manager)|token|api_?key|private_?key|credential|dsn)/i;
 const IDENTIFIER_SUFFIX = /_(arn|arns|id|ids|name|names|group_name)$/i;
@@ -31,7 +31,7 @@ const tfvars = () =>
 /** Every statement of every aws_iam_policy_document, with where it is. */
 function statements(): { where: string; statement: Block }[] {
   return Object.entries(tf.data('aws_iam_policy_document')).flatMap(([name, document]) =>
-    blocks(document, 'statement').map((statement) => ({
+    policyStatements(document).map(({ statement }) => ({
       where: `${name}/${statement.sid ?? '?'}`,
       statement,
     })),
@@ -119,6 +119,23 @@ describe('secrets: customer-managed key, recovery window, guard policy, replica'
     });
   });
 
+  test('services with a runtime prefix may generate data keys only through Secrets Manager, for those secrets', () => {
+    const keyPolicy = policyStatements(tf.data('aws_iam_policy_document').kms_key!);
+    const runtime = keyPolicy.find(
+      ({ statement }) => statement.sid === 'ServicesEncryptRuntimeSecretsThroughSecretsManager',
+    );
+    expect(runtime?.statement.actions).toEqual(['kms:GenerateDataKey']);
+    expect(runtime?.forEach).toBe('${length(local.runtime_secret_arns) > 0 ? ["runtime"] : []}');
+    expect(blocks(runtime!.statement, 'condition')).toEqual([
+      { test: 'StringEquals', variable: 'kms:ViaService', values: ['${local.secretsmanager_via}'] },
+      {
+        test: 'StringLike',
+        variable: 'kms:EncryptionContext:SecretARN',
+        values: '${local.runtime_secret_arns}',
+      },
+    ]);
+  });
+
   test('each secret has a resource policy denying DeleteSecret and PutResourcePolicy to all but the admin role', () => {
     const policy = tf.resources('aws_secretsmanager_secret_policy').this!;
     expect(policy.for_each).toBe('${toset(local.secret_groups)}');
@@ -138,18 +155,45 @@ describe('secrets: customer-managed key, recovery window, guard policy, replica'
 });
 
 describe('least privilege', () => {
-  test('no Allow statement grants a Secrets Manager or SSM action on "*" (BatchGetSecretValue alone excepted: it has no resource type)', () => {
+  // Actions with no resource type in the Service Authorization Reference: "*" is their only
+  // resource. BatchGetSecretValue reads nothing without GetSecretValue per secret; ListSecrets
+  // (RuntimeSecretStore.list) reveals names and metadata, never values. Each stands alone in its
+  // statement, so no other action rides along on "*".
+  const RESOURCELESS = {
+    BatchReadSecrets: 'secretsmanager:BatchGetSecretValue',
+    ListRuntimeSecrets: 'secretsmanager:ListSecrets',
+  } as Record<string, string>;
+
+  test('no Allow statement grants a Secrets Manager or SSM action on "*" (BatchGetSecretValue and ListSecrets alone excepted: they have no resource type)', () => {
     const offenders = statements()
       .filter(({ statement }) => (statement.effect ?? 'Allow') === 'Allow')
       .filter(({ statement }) => {
         const actions = (statement.actions as string[] | undefined) ?? [];
         const resources = Array.isArray(statement.resources) ? (statement.resources as string[]) : [];
         const touchesSecrets = actions.some((a) => /^(secretsmanager|ssm):/.test(a));
-        const batchOnly = actions.length === 1 && actions[0] === 'secretsmanager:BatchGetSecretValue';
-        return touchesSecrets && resources.includes('*') && !batchOnly;
+        const documented =
+          actions.length === 1 &&
+          RESOURCELESS[String(statement.sid)] === actions[0] &&
+          resources.length === 1;
+        return touchesSecrets && resources.includes('*') && !documented;
       })
       .map(({ where }) => where);
     expect(offenders).toEqual([]);
+  });
+
+  test('ListSecrets on "*" is granted only to services that declare a runtime prefix', () => {
+    const document = tf.data('aws_iam_policy_document').service_secrets!;
+    const list = policyStatements(document).filter(({ statement }) =>
+      ((statement.actions as string[] | undefined) ?? []).includes('secretsmanager:ListSecrets'),
+    );
+    expect(list).toHaveLength(1);
+    expect(list[0]?.forEach).toBe(
+      '${length(local.service_runtime_prefixes[each.key]) > 0 ? ["runtime"] : []}',
+    );
+    const withPrefixes = manifests
+      .filter((m) => Object.keys(m.runtime ?? {}).length > 0)
+      .map((m) => m.service);
+    expect(withPrefixes).toEqual(['backend']);
   });
 
   test('every policy is an aws_iam_policy_document (so the check above sees all of them)', () => {
@@ -161,14 +205,22 @@ describe('least privilege', () => {
     }
   });
 
-  test('no wildcard over estate/* or /estate/* anywhere (comments aside)', () => {
+  test('no wildcard over estate/* or /estate/* anywhere (comments aside), except a declared runtime prefix', () => {
+    // The one allowed form: a runtime prefix from local.service_runtime_prefixes, whose entries the
+    // manifests' runtimeSecrets() validate (path segments, no "*") and terraform-iam checks.
+    const runtimePrefix = '\u0024{var.environment}/\u0024{prefix}/*';
     for (const { file, text } of tf.files) {
       const code = text
         .split('\n')
         .filter((line) => !/^\s*(#|\/\/)/.test(line))
         .join('\n');
-      expect({ file, hits: code.match(/\/?estate\/[^"\s]*\*/g) ?? [] }).toEqual({ file, hits: [] });
+      const hits = (code.match(/\/?estate\/[^"\s]*\*/g) ?? []).filter(
+        (hit) => hit !== `estate/${runtimePrefix}`,
+      );
+      expect({ file, hits }).toEqual({ file, hits: [] });
     }
+    for (const prefixes of Object.values(tf.locals.service_runtime_prefixes as Record<string, string[]>))
+      for (const prefix of prefixes) expect(prefix).toMatch(/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/);
   });
 
   test('nothing is attached to a node group: policies go to the roles defined here only', () => {

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Terraform expressions as @cdktf/hcl2json returns them
-import { defineSecrets, type Environment, resolveNames, secret } from '@estate/secrets';
+import { defineSecrets, type Environment, resolveNames, runtimeSecrets, secret } from '@estate/secrets';
 import { catalog, catalogGroups, DatabaseSecret } from '@estate/secrets/catalog';
-import { type IamStatement, iamPolicyFor } from '@estate/secrets/policy';
+import { type IamStatement, iamPolicyFor, STATEMENT_IDS } from '@estate/secrets/policy';
 import { renderServicePolicy, template } from './support/iam-render';
 import { manifests } from './support/manifests';
 import { accessDrift } from './support/service-access';
@@ -20,6 +20,7 @@ beforeAll(async () => {
 const terraformAccess = () => ({
   secrets: localListMap(tf, 'service_secrets'),
   parameters: localListMap(tf, 'service_parameters'),
+  runtime: localListMap(tf, 'service_runtime_prefixes'),
 });
 
 /** Order-free form of a statement list, for comparing Terraform's policy with iamPolicyFor's. */
@@ -42,7 +43,7 @@ function normalized(statements: IamStatement[]) {
 }
 
 describe('Terraform grants each service exactly what its manifest declares', () => {
-  test('services.tf agrees with every manifest (secret groups and parameters)', () => {
+  test('services.tf agrees with every manifest (secret groups, parameters and runtime prefixes)', () => {
     expect(accessDrift(manifests, terraformAccess())).toEqual([]);
   });
 
@@ -52,6 +53,7 @@ describe('Terraform grants each service exactly what its manifest declares', () 
       service: 'backend',
       secrets: { ...backend.secrets, billing: secret('billing', DatabaseSecret) },
       parameters: backend.parameters,
+      runtime: backend.runtime,
     });
     const others = manifests.filter((m) => m.service !== 'backend');
     const baseline = accessDrift(manifests, terraformAccess());
@@ -62,6 +64,50 @@ describe('Terraform grants each service exactly what its manifest declares', () 
     expect(problems[0]).toContain('backend');
     expect(problems[0]).toContain('"billing"');
   });
+
+  test('a runtime prefix added to a manifest, or granted by Terraform alone, is reported with the service and the prefix', () => {
+    const backend = manifests.find((m) => m.service === 'backend')!;
+    const drifted = defineSecrets({
+      service: 'backend',
+      secrets: backend.secrets,
+      parameters: backend.parameters,
+      runtime: { ...backend.runtime, tenants: runtimeSecrets('tenants') },
+    });
+    const others = manifests.filter((m) => m.service !== 'backend');
+    const added = accessDrift([drifted, ...others], terraformAccess());
+    expect(added).toEqual([
+      expect.stringMatching(/^backend: manifest declares runtime prefix "tenants".*service_runtime_prefixes/),
+    ]);
+
+    const access = terraformAccess();
+    const widened = { ...access, runtime: { ...access.runtime, etl: ['orgs'] } };
+    expect(accessDrift(manifests, widened)).toEqual([
+      expect.stringMatching(
+        /^etl: Terraform grants runtime prefix "orgs" that its manifest does not declare/,
+      ),
+    ]);
+  });
+
+  test.each(environments)(
+    'the runtime-managed ARNs Terraform grants in %s are exactly estate/{env}/{prefix}/* of each manifest',
+    (env) => {
+      for (const manifest of manifests) {
+        const rendered = renderServicePolicy(tf, manifest.service, { env, region, accountId, kmsKeyArn });
+        const manage = rendered.find((s) => s.Sid === STATEMENT_IDS.runtime);
+        const expected = resolveNames(manifest, env).runtime.map(
+          (r) => `arn:aws:secretsmanager:${region}:${accountId}:secret:${r.name}*`,
+        );
+        expect({ service: manifest.service, resources: manage?.Resource ?? [] }).toEqual({
+          service: manifest.service,
+          resources: expected,
+        });
+      }
+      const backend = renderServicePolicy(tf, 'backend', { env, region, accountId, kmsKeyArn });
+      expect(backend.find((s) => s.Sid === STATEMENT_IDS.runtime)?.Resource).toEqual([
+        `arn:aws:secretsmanager:${region}:${accountId}:secret:estate/${env}/orgs/*`,
+      ]);
+    },
+  );
 
   test('a service missing from Terraform, or a grant no manifest declares, is reported too', () => {
     const access = terraformAccess();

@@ -1,6 +1,6 @@
 import type { IamStatement } from '@estate/secrets/policy';
 import { parameterArn, secretArnPattern } from '@estate/secrets/policy';
-import { type Block, blocks, localListMap, type Terraform } from './terraform';
+import { type Block, blocks, localListMap, policyStatements, type Terraform } from './terraform';
 
 export interface RenderContext {
   env: string;
@@ -17,7 +17,8 @@ export interface RenderContext {
 export function renderServicePolicy(tf: Terraform, service: string, ctx: RenderContext): IamStatement[] {
   const document = tf.data('aws_iam_policy_document').service_secrets;
   if (!document) throw new Error('iam.tf: data "aws_iam_policy_document" "service_secrets" is missing');
-  return blocks(document, 'statement').map((statement) => {
+  return policyStatements(document).flatMap(({ statement, forEach }) => {
+    if (forEach !== undefined && !dynamicIncluded(tf, service, forEach)) return [];
     const sid = String(statement.sid);
     const rendered: IamStatement = {
       Sid: sid,
@@ -40,10 +41,21 @@ export function renderServicePolicy(tf: Terraform, service: string, ctx: RenderC
         );
       }
     }
-    return rendered;
+    return [rendered];
   });
 }
 
+const WHEN_LOCAL_LIST_NOT_EMPTY = /^\$\{length\(local\.(\w+)\[each\.key\]\) > 0 \? \[[^\]]+\] : \[\]\}$/;
+
+/** Whether a `dynamic "statement"` yields its statement for this service (one known form only). */
+function dynamicIncluded(tf: Terraform, service: string, forEach: string): boolean {
+  const match = WHEN_LOCAL_LIST_NOT_EMPTY.exec(forEach);
+  if (!match) throw new Error(`iam.tf: dynamic statement for_each: cannot evaluate ${forEach}`);
+  return (localListMap(tf, match[1]!)[service] ?? []).length > 0;
+}
+
+/** `[for prefix in local.<map>[each.key] : "...${prefix}..."]`: a string template per list item. */
+const FOR_STRINGS = /^\$\{\[for (\w+) in local\.(\w+)\[each\.key\] : "([^"]*)"\]\}$/;
 const FOR_ARNS = /^\$\{\[for (\w+) in local\.(\w+)\[each\.key\] : (aws_[a-z0-9_]+)\.(\w+)\[(\w+)\]\.arn\]\}$/;
 
 function renderList(
@@ -55,6 +67,13 @@ function renderList(
 ): string[] {
   if (Array.isArray(value)) return value.map((item) => template(String(item), ctx, service));
   const text = String(value);
+  const strings = FOR_STRINGS.exec(text);
+  if (strings) {
+    const [, variable, local, body] = strings as unknown as [string, string, string, string];
+    return (localListMap(tf, local)[service] ?? []).map((item) =>
+      template(body.split(`\${${variable}}`).join(item), ctx, service),
+    );
+  }
   const loop = FOR_ARNS.exec(text);
   if (!loop || loop[1] !== loop[5]) throw new Error(`iam.tf: ${where}: cannot evaluate ${text}`);
   const [, , local, type, name] = loop as unknown as [string, string, string, string, string];

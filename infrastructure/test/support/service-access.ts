@@ -1,5 +1,11 @@
 import type { ServiceManifest } from '@estate/secrets';
 
+const LOCALS = {
+  secrets: { local: 'service_secrets', what: 'secret group' },
+  parameters: { local: 'service_parameters', what: 'parameter' },
+  runtime: { local: 'service_runtime_prefixes', what: 'runtime prefix' },
+} as const;
+
 /** What one side (a manifest, or Terraform's services.tf) says each service reads. */
 export type AccessMap = Record<string, readonly string[]>;
 
@@ -9,7 +15,7 @@ export type AccessMap = Record<string, readonly string[]>;
  */
 export function accessDrift(
   manifests: readonly ServiceManifest[],
-  terraform: { secrets: AccessMap; parameters: AccessMap },
+  terraform: { secrets: AccessMap; parameters: AccessMap; runtime?: AccessMap },
 ): string[] {
   const problems: string[] = [];
   const services = new Set(manifests.map((m) => m.service));
@@ -18,11 +24,12 @@ export function accessDrift(
     const declared = {
       secrets: Object.values(manifest.secrets).map((d) => d.group),
       parameters: Object.values(manifest.parameters).map((d) => d.name),
+      runtime: Object.values(manifest.runtime ?? {}).map((d) => d.prefix),
     };
-    for (const kind of ['secrets', 'parameters'] as const) {
-      const local = kind === 'secrets' ? 'service_secrets' : 'service_parameters';
-      const what = kind === 'secrets' ? 'secret group' : 'parameter';
-      const granted = terraform[kind][service];
+    for (const kind of ['secrets', 'parameters', 'runtime'] as const) {
+      const local = LOCALS[kind].local;
+      const what = LOCALS[kind].what;
+      const granted = terraform[kind]?.[service];
       if (!granted) {
         problems.push(
           `${service}: has a manifest but infrastructure/terraform/services.tf local.${local} has no "${service}" entry`,
@@ -45,7 +52,8 @@ export function accessDrift(
       }
     }
   }
-  for (const service of new Set([...Object.keys(terraform.secrets), ...Object.keys(terraform.parameters)])) {
+  const granting = [terraform.secrets, terraform.parameters, terraform.runtime ?? {}].flatMap(Object.keys);
+  for (const service of new Set(granting)) {
     if (!services.has(service))
       problems.push(`${service}: Terraform grants access to a service with no manifest`);
   }

@@ -83,3 +83,20 @@ export function localListMap(tf: Terraform, name: string): Record<string, string
     ]),
   );
 }
+
+/**
+ * The statements of an aws_iam_policy_document: its `statement` blocks and the `content` of its
+ * `dynamic "statement"` blocks, each with the dynamic block's `for_each` expression (undefined for
+ * a plain statement), so no check can miss a conditional statement.
+ */
+export function policyStatements(document: Block): { statement: Block; forEach?: string }[] {
+  const plain = blocks(document, 'statement').map((statement) => ({ statement }));
+  // hcl2json gives `dynamic` as one object keyed by block name (not a list of blocks).
+  const dynamicBlock = document.dynamic as Block | undefined;
+  const dynamic = (dynamicBlock ? [dynamicBlock] : []).flatMap((block) =>
+    blocks(block, 'statement').flatMap((generator) =>
+      blocks(generator, 'content').map((statement) => ({ statement, forEach: String(generator.for_each) })),
+    ),
+  );
+  return [...plain, ...dynamic];
+}
