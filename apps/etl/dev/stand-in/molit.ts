@@ -32,10 +32,7 @@ export function molitResponse(
   let total: number;
   if (synthetic && region.startsWith('9')) {
     total = synthetic.perPeriod;
-    items = [];
-    for (let index = start; index < Math.min(total, start + numOfRows); index += 1) {
-      items.push(syntheticItem(region, period, index));
-    }
+    items = syntheticItems(region, period, start, Math.min(total, start + numOfRows));
   } else {
     const all = itemsOf(documentFor(fixtures, documents, region, period));
     total = all.length;
@@ -70,9 +67,39 @@ function itemsOf(document: string): string[] {
   return document.match(/<item>[\s\S]*?<\/item>/g) ?? [];
 }
 
-function syntheticItem(region: string, period: string, index: number): string {
+// The bench asks for the same items for every region and month: each item is serialised once
+// with placeholders, and only the region and period are filled in per request.
+const REGION = '{{region}}';
+const YEAR = '{{year}}';
+const MONTH = '{{month}}';
+const PLACEHOLDER = /({{(?:region|year|month)}})/;
+const syntheticTemplates: string[][] = [];
+
+function syntheticItems(region: string, period: string, start: number, end: number): string[] {
+  const values: Record<string, string> = {
+    [REGION]: region,
+    [YEAR]: period.slice(0, 4),
+    [MONTH]: String(Number(period.slice(4))),
+  };
+  const items: string[] = [];
+  for (let index = start; index < end; index += 1) {
+    let parts = syntheticTemplates[index];
+    if (!parts) {
+      parts = syntheticItem(REGION, YEAR, MONTH, index).split(PLACEHOLDER);
+      syntheticTemplates[index] = parts;
+    }
+    let xml = '';
+    for (let part = 0; part < parts.length; part += 1) {
+      xml += part % 2 === 1 ? values[parts[part] as string] : parts[part];
+    }
+    items.push(xml);
+  }
+  return items;
+}
+
+function syntheticItem(region: string, year: string, month: string, index: number): string {
   const day = (index % 28) + 1;
   const amount = (50_000 + ((index * 7919) % 250_000)).toLocaleString('en-US');
   const area = (40 + ((index * 13) % 12000) / 100).toFixed(2);
-  return `<item><aptDong> </aptDong><aptNm>합성아파트${index % 500}</aptNm><aptSeq>${region}-${index % 500}</aptSeq><buildYear>${1980 + (index % 40)}</buildYear><cdealDay> </cdealDay><cdealType> </cdealType><dealAmount>   ${amount}</dealAmount><dealDay>${day}</dealDay><dealMonth>${Number(period.slice(4))}</dealMonth><dealYear>${period.slice(0, 4)}</dealYear><dealingGbn>중개거래</dealingGbn><excluUseAr>${area}</excluUseAr><floor>${(index % 30) + 1}</floor><jibun>${index}</jibun><rgstDate> </rgstDate><sggCd>${region}</sggCd><umdCd>10100</umdCd><umdNm>합성동</umdNm></item>`;
+  return `<item><aptDong> </aptDong><aptNm>합성아파트${index % 500}</aptNm><aptSeq>${region}-${index % 500}</aptSeq><buildYear>${1980 + (index % 40)}</buildYear><cdealDay> </cdealDay><cdealType> </cdealType><dealAmount>   ${amount}</dealAmount><dealDay>${day}</dealDay><dealMonth>${month}</dealMonth><dealYear>${year}</dealYear><dealingGbn>중개거래</dealingGbn><excluUseAr>${area}</excluUseAr><floor>${(index % 30) + 1}</floor><jibun>${index}</jibun><rgstDate> </rgstDate><sggCd>${region}</sggCd><umdCd>10100</umdCd><umdNm>합성동</umdNm></item>`;
 }

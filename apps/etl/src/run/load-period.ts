@@ -7,6 +7,7 @@ import { type DealRecord, InvalidItemError, normaliseDeal, Ordinals } from '../n
 import { normaliseRoneRows } from '../normalise/rone';
 import type { MolitItem } from '../sources/molit/parse';
 import type { RoneRow } from '../sources/rone/parse';
+import { readAhead } from './read-ahead';
 
 /** The page streams the loader reads; the real clients, or anything yielding the same pages. */
 export interface Sources {
@@ -20,8 +21,8 @@ export type PeriodLoad =
 
 /**
  * Loads one (source, series, period) in one transaction: each page is normalised and upserted
- * with one statement as it arrives (pages are never held together), and the watermark is written
- * last. Any failure, a short period included, rolls the whole period back: it is never kept in part.
+ * with one statement as it arrives, while the next page is fetched, parsed and normalised (one
+ * page ahead at most, so memory stays flat), and the watermark is written last. Any failure, a short period included, rolls the whole period back: it is never kept in part.
  */
 export async function loadPeriod(
   pool: Pool,
@@ -69,8 +70,8 @@ async function loadRone(
   dataVersion: string,
 ): Promise<Loaded> {
   const loaded: Loaded = { pages: 0, rows: 0, counts: NO_CHANGES, skipped: {} };
-  for await (const rows of sources.rone.periodPages(mark.series, mark.period)) {
-    const records = normaliseRoneRows(rows);
+  const pages = sources.rone.periodPages(mark.series, mark.period);
+  for await (const records of readAhead(mapPages(pages, normaliseRoneRows))) {
     loaded.pages += 1;
     loaded.rows += records.length;
     loaded.counts = addCounts(loaded.counts, await upsertRoneValues(client, records, dataVersion));
@@ -86,7 +87,8 @@ async function loadDeals(
 ): Promise<Loaded> {
   const loaded: Loaded = { pages: 0, rows: 0, counts: NO_CHANGES, skipped: {} };
   const ordinals = new Ordinals();
-  for await (const items of sources.molit.periodPages(mark.series, mark.period)) {
+  // Pages are normalised in source order (ordinals depend on it), ahead of the upserts.
+  const normalise = (items: MolitItem[]): DealRecord[] => {
     const deals: DealRecord[] = [];
     for (const item of items) {
       try {
@@ -97,9 +99,17 @@ async function loadDeals(
         loaded.skipped[error.message] = (loaded.skipped[error.message] ?? 0) + 1;
       }
     }
+    return deals;
+  };
+  const pages = sources.molit.periodPages(mark.series, mark.period);
+  for await (const deals of readAhead(mapPages(pages, normalise))) {
     loaded.pages += 1;
     loaded.rows += deals.length;
     loaded.counts = addCounts(loaded.counts, await upsertDeals(client, deals, dataVersion));
   }
   return loaded;
+}
+
+async function* mapPages<T, U>(pages: AsyncIterable<T>, map: (page: T) => U): AsyncGenerator<U> {
+  for await (const page of pages) yield map(page);
 }

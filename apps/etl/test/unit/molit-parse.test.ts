@@ -66,6 +66,22 @@ describe('parseMolitResponse', () => {
     });
   });
 
+  it('decodes entities and CDATA, and reads a nested or repeated field as no value', () => {
+    const body = `<?xml version="1.0" encoding="UTF-8"?><response><header><resultCode>000</resultCode></header><body><items><item><aptNm>A&amp;B &#xC544;</aptNm><umdNm><![CDATA[ 대치동 ]]></umdNm><jibun><x>1</x></jibun><floor>1</floor><floor>2</floor></item></items><totalCount>1</totalCount></body></response>`;
+    const page = parseMolitResponse(200, body, context);
+    if (page.kind !== 'items') throw new Error('expected items');
+    expect(page.items).toEqual([{ aptNm: 'A&B 아', umdNm: '대치동', jibun: null, floor: null }]);
+  });
+
+  it('a document that is not well-formed XML (an HTML error page) is retried', () => {
+    for (const body of ['<html><body>Service Unavailable<br></body></html>', 'upstream timeout', '']) {
+      expect(captured(() => parseMolitResponse(200, body, context))).toMatchObject({
+        code: 'not_xml',
+        retryable: true,
+      });
+    }
+  });
+
   it.each(['10', '11'])('%s (bad parameter) fails the period without retrying', (code) => {
     expect(captured(() => parseMolitResponse(200, header(code), context))).toMatchObject({
       scope: 'period',

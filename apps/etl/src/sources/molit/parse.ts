@@ -1,5 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
 import { QuotaExceededError, SourceAuthError, SourceError } from '../../errors';
+import { readXmlDocument } from './xml-document';
 
 /** One `<item>` of getRTMSDataSvcAptTrade; every value as text, blanks (a single space) as null. */
 export type MolitItem = Record<string, string | null>;
@@ -12,15 +12,8 @@ export interface MolitContext {
   secretName: string;
 }
 
-const parser = new XMLParser({
-  // Keep every value as text: amounts with commas, codes with leading zeros.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  ignoreAttributes: true,
-  trimValues: true,
-  // One item is not a list in the XML; make it one.
-  isArray: (_name, jpath) => jpath === 'response.body.items.item',
-});
+// One item is not a list in the XML; make it one.
+const LISTS: ReadonlySet<string> = new Set(['response.body.items.item']);
 
 /**
  * Reads one response. Errors arrive either in `<response><header><resultCode>` or as the portal
@@ -29,7 +22,8 @@ const parser = new XMLParser({
 export function parseMolitResponse(status: number, body: string, context: MolitContext): MolitPage {
   let document: Record<string, unknown>;
   try {
-    document = parser.parse(body, true) as Record<string, unknown>;
+    // Every value stays text: amounts with commas, codes with leading zeros.
+    document = readXmlDocument(body, LISTS);
   } catch {
     throw error(`${context.what}: HTTP ${status}, not an XML document`, 'not_xml', undefined, true);
   }
