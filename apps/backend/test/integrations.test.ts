@@ -1,4 +1,10 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { RuntimeSecretAccessDeniedError } from '@estate/secrets/store';
 import request from 'supertest';
 import { type Backend, startBackend } from './support/backend';
 import { ENV, random } from './support/seed';
@@ -105,5 +111,39 @@ describe('organization integrations', () => {
   it('answers 400 to an organization id that is not a uuid', async () => {
     const response = await as(owner).get('/api/v1/orgs/not-a-uuid/integrations').expect(400);
     expect(response.body.error).toMatchObject({ code: 'invalid_value', field: 'orgId' });
+  });
+});
+
+describe('least privilege: the integration store runs as local-backend', () => {
+  it('uses the backend access key, not the endpoint admin', async () => {
+    const credentials = await backend.integrationsClient.config.credentials();
+    expect(credentials.accessKeyId).toBe('local-backend');
+  });
+
+  it('cannot write, create or delete outside estate/{env}/orgs/', async () => {
+    const client = backend.integrationsClient;
+    const denied = async (promise: Promise<unknown>) =>
+      expect(promise).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await denied(
+      client.send(new PutSecretValueCommand({ SecretId: `estate/${ENV}/jwt`, SecretString: '{}' })),
+    );
+    await denied(
+      client.send(new PutSecretValueCommand({ SecretId: `estate/${ENV}/database`, SecretString: '{}' })),
+    );
+    await denied(
+      client.send(new CreateSecretCommand({ Name: `estate/${ENV}/other-${random(6)}`, SecretString: '{}' })),
+    );
+    await denied(
+      client.send(
+        new CreateSecretCommand({ Name: `estate/staging/orgs/${random(6)}/x`, SecretString: '{}' }),
+      ),
+    );
+    await denied(client.send(new DeleteSecretCommand({ SecretId: `estate/${ENV}/jwt` })));
+    // Nor read a group outside its manifest.
+    await denied(client.send(new GetSecretValueCommand({ SecretId: `estate/${ENV}/openai` })));
+    const store = backend.deps.integrations;
+    await expect(store.put(`estate/${ENV}/jwt`, { secret: random(40) })).rejects.toBeInstanceOf(
+      RuntimeSecretAccessDeniedError,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { migrate } from '@estate/db';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
-import { localAccessPolicy } from '@estate/secrets/policy';
+import { localAccessKeyId, localAccessPolicy } from '@estate/secrets/policy';
 import { RuntimeSecretStore } from '@estate/secrets/store';
 import { type TestEnvironment, useTestEnvironment } from '@estate/testing';
 import type { Express } from 'express';
@@ -21,6 +21,8 @@ export interface Backend {
   secrets: BackendSecrets;
   deps: ServerDeps;
   admin: ReturnType<typeof adminClients>;
+  /** The integration store's own Secrets Manager client (access key `local-backend`). */
+  integrationsClient: SecretsManagerClient;
   values: SeededValues;
   /** Every log line the suite's logger wrote (after the leak guard). */
   logs: string[];
@@ -37,7 +39,8 @@ export const TEST_SETTINGS: Partial<ServerSettings> = {
 /**
  * The backend as main.ts wires it, over the suite's own PostgreSQL database, Redis prefix,
  * RabbitMQ vhost and a local Secrets Manager endpoint that enforces the manifest-derived access
- * policy: the server reads its secrets as `local-backend`, seeded by `local-admin`.
+ * policy: the server reads its secrets and manages integration credentials as `local-backend`,
+ * seeded by `local-admin`.
  */
 export async function startBackend(
   options: { events?: ServerDeps['events']; values?: Partial<SeededValues> } = {},
@@ -71,12 +74,13 @@ export async function startBackend(
     { host: env.redis.host, port: env.redis.port },
     `${env.redis.keyPrefix}bull`,
   );
-  // Runtime-managed secrets are written by the backend: the endpoint's read-only principal
-  // cannot (see the README), so this store uses the admin key of the test endpoint.
-  const integrations = new RuntimeSecretStore({
-    env: ENV,
-    client: new SecretsManagerClient(env.secrets.clientConfig()),
+  // Runtime-managed secrets as the backend itself: `local-backend` manages estate/dev/orgs/* only
+  // (the manifest's runtimeSecrets('orgs'), through localAccessPolicy), as its IAM role would.
+  const integrationsClient = new SecretsManagerClient({
+    ...env.secrets.clientConfig(localAccessKeyId(manifest.service)),
+    maxAttempts: 1,
   });
+  const integrations = new RuntimeSecretStore({ env: ENV, client: integrationsClient });
   const deps: ServerDeps = {
     secrets,
     db,
@@ -95,6 +99,7 @@ export async function startBackend(
     secrets,
     deps,
     admin,
+    integrationsClient,
     values,
     logs,
     withSettings: (settings, extra = {}) =>
@@ -109,6 +114,7 @@ export async function startBackend(
       redis.disconnect();
       await pool.end();
       secrets.close();
+      integrationsClient.destroy();
       await env.cleanup();
     },
   };
