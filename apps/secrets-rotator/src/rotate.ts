@@ -49,14 +49,15 @@ export async function rotate(event: RotationEvent, deps: RotateDeps): Promise<vo
   const token = event.ClientRequestToken;
   const stages = metadata.versionIdsToStages[token];
   const log = { secret: metadata.name, versionId: token, step };
-  if (stages?.includes(AWSCURRENT)) {
+  if (stages?.includes(AWSCURRENT) && !stages.includes(AWSPENDING)) {
     // A retried finishSecret, or any step of a rotation that already finished: nothing left to do.
-    if (step === 'finishSecret' && stages.includes(AWSPENDING)) await versions.removeStage(AWSPENDING, token);
     logger.info(log, `${step}: version is already AWSCURRENT`);
     return;
   }
   // Secrets Manager attaches AWSPENDING to the token before createSecret; an endpoint that does not
-  // (the local one) leaves the token unknown until createSecret puts it.
+  // (the local one) leaves the token unknown until createSecret puts it. A secret's first version
+  // gets AWSCURRENT as soon as it is put, so AWSCURRENT with AWSPENDING is a first rotation in
+  // progress: set and test still run, and finishSecret only removes AWSPENDING.
   const tokenUnknown = stages === undefined;
   if (!(stages?.includes(AWSPENDING) || (step === 'createSecret' && tokenUnknown))) {
     throw new VersionNotPendingError(metadata.name, token, stages);
@@ -67,17 +68,25 @@ export async function rotate(event: RotationEvent, deps: RotateDeps): Promise<vo
       await createSecret(target, strategy, token, tokenUnknown);
       break;
     case 'setSecret':
-      await strategy.setValue(await stageValues(versions, token), target);
+      await strategy.setValue(
+        await stageValues(versions, token, stages?.includes(AWSCURRENT) === true),
+        target,
+      );
       break;
     case 'testSecret':
-      await strategy.testValue(await stageValues(versions, token), target);
+      await strategy.testValue(
+        await stageValues(versions, token, stages?.includes(AWSCURRENT) === true),
+        target,
+      );
       break;
-    case 'finishSecret':
-      await versions.moveCurrent(token, versionHolding(metadata, AWSCURRENT));
+    case 'finishSecret': {
+      const holder = versionHolding(metadata, AWSCURRENT);
+      if (holder !== token) await versions.moveCurrent(token, holder);
       // AWS accepts AWSPENDING left on the new AWSCURRENT; removing it keeps the next RotateSecret
       // from reading a leftover label as a rotation in progress.
       await versions.removeStage(AWSPENDING, token);
       break;
+    }
   }
   logger.info({ ...log, strategy: target.strategy }, `${step}: done`);
 }
@@ -110,7 +119,8 @@ async function createSecret(
   await versions.putPending(token, value);
 }
 
-async function stageValues(versions: SecretVersions, token: string) {
+/** The values a step compares; on a first rotation AWSCURRENT is the pending version itself, so there is no older value. */
+async function stageValues(versions: SecretVersions, token: string, pendingIsCurrent: boolean) {
   const pending = await versions.read(AWSPENDING, token);
   if (pending === undefined) {
     throw new MissingValueError(
@@ -118,7 +128,10 @@ async function stageValues(versions: SecretVersions, token: string) {
       `version ${token} has no AWSPENDING value (run createSecret)`,
     );
   }
-  const [current, previous] = await Promise.all([versions.read(AWSCURRENT), versions.read(AWSPREVIOUS)]);
+  const [current, previous] = await Promise.all([
+    pendingIsCurrent ? undefined : versions.read(AWSCURRENT),
+    versions.read(AWSPREVIOUS),
+  ]);
   return { pending, current, previous } satisfies {
     pending: SecretObject;
     current?: SecretObject;

@@ -21,6 +21,8 @@ export interface RotatorEndpoint {
   handlerOptions: Omit<LocalRotationOptions, 'endpoint'>;
   /** Steps RotateSecret invoked, in order. */
   events: RotationEvent[];
+  /** Runs before each step RotateSecret invokes (to inject a fault at a step). */
+  beforeStep?: (event: RotationEvent) => void;
   cleanup(): Promise<void>;
 }
 
@@ -29,16 +31,18 @@ export async function useRotatorEndpoint(options: StartOptions = {}): Promise<Ro
   let handler: LocalRotationHandler | undefined;
   const events: RotationEvent[] = [];
   const handlerOptions: Omit<LocalRotationOptions, 'endpoint'> = {};
+  const local: RotatorEndpoint = {} as RotatorEndpoint;
   const target = await useSecretsEndpoint({
     ...options,
     rotationHandler: async (event) => {
       events.push(event as RotationEvent);
+      local.beforeStep?.(event as RotationEvent);
       handler ??= createRotationHandler({ ...handlerOptions, endpoint: target.endpoint.url });
       await handler(event as RotationEvent);
     },
   });
   const client = new SecretsManagerClient({ ...target.clientConfig(), maxAttempts: 1 });
-  return {
+  return Object.assign(local, {
     target,
     client,
     handlerOptions,
@@ -48,7 +52,7 @@ export async function useRotatorEndpoint(options: StartOptions = {}): Promise<Ro
       client.destroy();
       await target.cleanup();
     },
-  };
+  });
 }
 
 export async function createSecret(
