@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { catalog } from '@estate/secrets/catalog';
+import { runTypeScript, WORKSPACE } from '../support/run-node';
+import {
+  createSecret,
+  enableRotation,
+  type RotatorEndpoint,
+  stagesOf,
+  useRotatorEndpoint,
+  valueAt,
+} from '../support/secrets';
+
+const JWT = 'estate/dev/jwt';
+const ESTATE_SECRETS = join(WORKSPACE, 'packages/secrets/src/cli/main.ts');
+const ROTATOR = join(WORKSPACE, 'apps/secrets-rotator/src/main.ts');
+
+let local: RotatorEndpoint;
+beforeEach(async () => {
+  local = await useRotatorEndpoint();
+});
+afterEach(() => local.cleanup());
+
+describe('command lines', () => {
+  it('`estate-secrets rotate jwt --env dev` against an endpoint wired to the rotator moves AWSCURRENT and keeps the old key as AWSPREVIOUS', async () => {
+    const original = catalog.jwt.dev();
+    const v0 = await createSecret(local.client, JWT, original);
+
+    const result = await runTypeScript(ESTATE_SECRETS, ['rotate', 'jwt', '--env', 'dev', '--json'], {
+      AWS_ENDPOINT_URL: local.target.endpoint.url,
+    });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const row = JSON.parse(result.stdout) as {
+      name: string;
+      versionId: string;
+      stages: string;
+      lastRotated: string;
+    };
+    expect(row).toMatchObject({ name: JWT, stages: 'AWSCURRENT' });
+    expect(row.lastRotated).not.toBe('-');
+    expect(await stagesOf(local.client, JWT)).toEqual({
+      [row.versionId]: ['AWSCURRENT'],
+      [v0]: ['AWSPREVIOUS'],
+    });
+    expect(await valueAt(local.client, JWT, 'AWSPREVIOUS')).toEqual(original);
+    const rotated = await valueAt(local.client, JWT, 'AWSCURRENT');
+    expect(rotated.secret).not.toBe(original.secret);
+    expect(result.stdout).not.toContain(String(rotated.secret));
+  });
+
+  it('`estate-secrets-rotator <secret>` runs the four steps against any endpoint; a refused step exits 1 naming the error', async () => {
+    const original = catalog.jwt.dev();
+    const v0 = await createSecret(local.client, JWT, original);
+    const env = { AWS_ENDPOINT_URL_SECRETS_MANAGER: local.target.endpoint.url };
+
+    const disabled = await runTypeScript(ROTATOR, [JWT, '--quiet'], env);
+    expect(disabled.code).toBe(1);
+    expect(disabled.stderr).toMatch(
+      /createSecret failed for estate\/dev\/jwt .*RotationDisabledError: .*not enabled/,
+    );
+
+    await enableRotation(local.client, JWT);
+    const done = await runTypeScript(ROTATOR, [JWT, '--token', '5d0c4c3e-8f4e-4b53-9a52-3c3f1e0f7a10'], env);
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    expect(await stagesOf(local.client, JWT)).toEqual({
+      '5d0c4c3e-8f4e-4b53-9a52-3c3f1e0f7a10': ['AWSCURRENT'],
+      [v0]: ['AWSPREVIOUS'],
+    });
+    // Log lines name steps and versions; never a key.
+    const rotated = await valueAt(local.client, JWT, 'AWSCURRENT');
+    expect(done.stdout).toContain('finishSecret: done');
+    expect(done.stdout).not.toContain(String(rotated.secret));
+    expect(done.stdout).not.toContain(original.secret);
+
+    const usage = await runTypeScript(ROTATOR, ['--step', 'rotateEverything', JWT], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--step must be one of createSecret, setSecret, testSecret, finishSecret/);
+  });
+});
