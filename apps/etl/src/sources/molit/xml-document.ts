@@ -14,46 +14,49 @@ export class NotXmlError extends Error {
   override readonly name = 'NotXmlError';
 }
 
-interface Frame {
-  name: string;
-  text: string;
-  children: XmlObject | undefined;
-}
-
 /**
  * Reads a whole document in one strict streaming pass (saxes): anything that is not well-formed
  * XML throws NotXmlError. `lists` holds dotted paths (`response.body.items.item`) that are always
- * arrays, so one `<item>` reads the same as many.
+ * arrays, so one `<item>` reads the same as many. The open elements live in parallel arrays
+ * indexed by depth (no object per element: a page has some 20,000 of them).
  */
 export function readXmlDocument(body: string, lists: ReadonlySet<string>): XmlObject {
   const parser = new SaxesParser({ position: false });
   const root: XmlObject = {};
-  const stack: Frame[] = [];
+  const names: string[] = [];
+  const texts: string[] = [];
+  const children: Array<XmlObject | undefined> = [];
   const listDepths = new Set([...lists].map((path) => path.split('.').length));
+  let depth = 0;
 
   parser.on('opentag', (tag) => {
-    stack.push({ name: tag.name, text: '', children: undefined });
+    names[depth] = tag.name;
+    texts[depth] = '';
+    children[depth] = undefined;
+    depth += 1;
   });
-  parser.on('text', (text) => {
-    const top = stack[stack.length - 1];
-    if (top) top.text += text;
-  });
-  parser.on('cdata', (text) => {
-    const top = stack[stack.length - 1];
-    if (top) top.text += text;
-  });
+  const append = (text: string) => {
+    if (depth > 0) texts[depth - 1] += text;
+  };
+  parser.on('text', append);
+  parser.on('cdata', append);
   parser.on('closetag', () => {
-    const frame = stack.pop() as Frame;
-    const value: XmlValue = frame.children ?? frame.text.trim();
-    const into = stack.length === 0 ? root : childrenOf(stack[stack.length - 1] as Frame);
-    const existing = into[frame.name];
+    depth -= 1;
+    const name = names[depth] as string;
+    const value: XmlValue = children[depth] ?? (texts[depth] as string).trim();
+    let into = root;
+    if (depth > 0) {
+      into = children[depth - 1] ?? {};
+      children[depth - 1] = into;
+    }
+    const existing = into[name];
     if (existing === undefined) {
-      const depth = stack.length + 1;
-      into[frame.name] = listDepths.has(depth) && lists.has(pathOf(stack, frame.name)) ? [value] : value;
+      const single = !listDepths.has(depth + 1) || !lists.has([...names.slice(0, depth), name].join('.'));
+      into[name] = single ? value : [value];
     } else if (Array.isArray(existing)) {
       existing.push(value);
     } else {
-      into[frame.name] = [existing, value];
+      into[name] = [existing, value];
     }
   });
 
@@ -63,15 +66,4 @@ export function readXmlDocument(body: string, lists: ReadonlySet<string>): XmlOb
     throw new NotXmlError(error instanceof Error ? error.message : String(error));
   }
   return root;
-}
-
-function childrenOf(frame: Frame): XmlObject {
-  if (frame.children === undefined) frame.children = {};
-  return frame.children;
-}
-
-function pathOf(stack: Frame[], name: string): string {
-  let path = '';
-  for (const frame of stack) path += `${frame.name}.`;
-  return path + name;
 }
