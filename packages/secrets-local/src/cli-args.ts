@@ -8,14 +8,22 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage: estate-secrets-local [--port 4566] [--host 127.0.0.1] [--data FILE] [--policy FILE]
                             [--region us-east-1] [--account-id 000000000000]
-                            [--fault KIND[:key=value,...]]... [--faults JSON] [--quiet]
+                            [--fault KIND[:key=value,...]]... [--faults JSON] [--rotator MODULE] [--quiet]
 
   --fault   e.g. --fault latency:latencyMs=20  --fault throttle:operation=GetSecretValue,count=3
             --fault error500:probability=0.1   --fault drop:operation=BatchGetSecretValue,count=1
-  --faults  a JSON rule or array of rules, e.g. '[{"kind":"latency","latencyMs":20}]'`;
+  --faults  a JSON rule or array of rules, e.g. '[{"kind":"latency","latencyMs":20}]'
+  --rotator a module exporting createRotationHandler({ endpoint, region }) (e.g. the built
+            apps/secrets-rotator/dist/local.js): RotateSecret runs the four steps through it`;
+
+/** StartOptions plus what only the CLI takes. */
+export interface CliOptions extends StartOptions {
+  /** Module path (resolved from the working directory) of the rotation function to run in process. */
+  rotator?: string;
+}
 
 /** Turns argv into StartOptions; throws UsageError with a message fit for a person. */
-export function parseCliArgs(argv: string[]): StartOptions {
+export function parseCliArgs(argv: string[]): CliOptions {
   let parsed: ReturnType<typeof parseWithNode>;
   try {
     parsed = parseWithNode(argv);
@@ -39,6 +47,7 @@ export function parseCliArgs(argv: string[]): StartOptions {
     accountId: values['account-id'],
     faults,
     quiet: values.quiet,
+    rotator: values.rotator,
   };
 }
 
@@ -56,6 +65,7 @@ function parseWithNode(argv: string[]) {
       'account-id': { type: 'string' },
       fault: { type: 'string', multiple: true },
       faults: { type: 'string' },
+      rotator: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -1,5 +1,30 @@
-import { parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { type CliOptions, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { start } from './server';
+import type { RotationHandler } from './types';
+
+type RotationHandlerFactory = (options: { endpoint: string; region?: string }) => RotationHandler;
+
+/**
+ * `--rotator MODULE`: the rotation function in process, loaded by path so this package does not
+ * depend on the rotator (which depends on @estate/secrets, whose tests use this package). The
+ * factory gets the endpoint's URL once it listens.
+ */
+function rotationHandlerFrom(options: CliOptions, url: () => string): RotationHandler | undefined {
+  if (options.rotator === undefined) return undefined;
+  const load = createRequire(join(process.cwd(), 'noop.js'));
+  const factory = (load(options.rotator) as { createRotationHandler?: RotationHandlerFactory })
+    .createRotationHandler;
+  if (typeof factory !== 'function') {
+    throw new Error(`--rotator ${options.rotator} does not export createRotationHandler`);
+  }
+  let handler: RotationHandler | undefined;
+  return (event) => {
+    handler ??= factory({ endpoint: url(), region: options.region });
+    return handler(event);
+  };
+}
 
 /** `estate-secrets-local`: exit 2 on bad flags, 1 on a startup error, 0 after SIGINT/SIGTERM. */
 async function main(argv: string[]): Promise<void> {
@@ -7,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  let options: ReturnType<typeof parseCliArgs>;
+  let options: CliOptions;
   try {
     options = parseCliArgs(argv);
   } catch (error) {
@@ -16,9 +41,11 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  let endpoint: Awaited<ReturnType<typeof start>>;
+  let endpoint: Awaited<ReturnType<typeof start>> | undefined;
   try {
-    endpoint = await start(options);
+    const rotationHandler = rotationHandlerFrom(options, () => endpoint!.url);
+    const { rotator: _rotator, ...startOptions } = options;
+    endpoint = await start({ ...startOptions, rotationHandler });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -27,12 +54,14 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const running = endpoint;
   const data = options.dataFile ? `data file ${options.dataFile}` : 'in-memory store (no --data)';
-  console.log(`estate-secrets-local listening on ${endpoint.url} (${data})`);
+  const rotation = options.rotator ? `, rotation through ${options.rotator}` : '';
+  console.log(`estate-secrets-local listening on ${running.url} (${data}${rotation})`);
 
   const shutdown = (signal: string) => {
     if (!options.quiet) console.log(`estate-secrets-local: ${signal}, stopping`);
-    endpoint.stop().then(
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(`estate-secrets-local: stop failed: ${(error as Error).message}`);

@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { catalog } from '@estate/secrets/catalog';
+import { TEST_REGION } from '@estate/testing';
 import { runTypeScript, WORKSPACE } from '../support/run-node';
 import {
   createSecret,
@@ -77,5 +80,56 @@ describe('command lines', () => {
     const usage = await runTypeScript(ROTATOR, ['--step', 'rotateEverything', JWT], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--step must be one of createSecret, setSecret, testSecret, finishSecret/);
+  });
+
+  it('`estate-secrets-local --rotator apps/secrets-rotator/...` (how a dev endpoint runs it) rotates on `estate-secrets rotate`', async () => {
+    const endpoint = spawn(
+      process.execPath,
+      [
+        '--conditions=estate-source',
+        '--import',
+        'tsx',
+        join(WORKSPACE, 'packages/secrets-local/src/cli.ts'),
+        '--port',
+        '0',
+        '--quiet',
+        '--rotator',
+        './apps/secrets-rotator/src/local.ts',
+      ],
+      { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise((resolve) => endpoint.once('exit', resolve));
+    let stdout = '';
+    endpoint.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    let client: SecretsManagerClient | undefined;
+    try {
+      const deadline = Date.now() + 20_000;
+      let url: string | undefined;
+      while (!url && Date.now() < deadline && endpoint.exitCode === null) {
+        url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(url).toBeDefined();
+      client = new SecretsManagerClient({
+        endpoint: url,
+        region: TEST_REGION,
+        credentials: { accessKeyId: 'local-admin', secretAccessKey: 'local' },
+      });
+      const original = catalog.jwt.dev();
+      const v0 = await createSecret(client, JWT, original);
+      const result = await runTypeScript(ESTATE_SECRETS, ['rotate', 'jwt', '--env', 'dev', '--json'], {
+        AWS_ENDPOINT_URL: url!,
+      });
+      expect(result.stderr).toBe('');
+      const row = JSON.parse(result.stdout) as { versionId: string; stages: string };
+      expect(row.stages).toBe('AWSCURRENT');
+      expect(await stagesOf(client, JWT)).toEqual({ [row.versionId]: ['AWSCURRENT'], [v0]: ['AWSPREVIOUS'] });
+    } finally {
+      client?.destroy();
+      endpoint.kill('SIGTERM');
+      await exited;
+    }
   });
 });

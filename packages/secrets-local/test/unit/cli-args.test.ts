@@ -33,6 +33,13 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('reads --rotator, the module whose createRotationHandler runs RotateSecret in process', () => {
+    expect(parseCliArgs(['--rotator', 'apps/secrets-rotator/dist/local.js']).rotator).toBe(
+      'apps/secrets-rotator/dist/local.js',
+    );
+    expect(parseCliArgs([]).rotator).toBeUndefined();
+  });
+
   it('defaults the port to 4566', () => {
     expect(parseCliArgs([]).port).toBe(4566);
   });
