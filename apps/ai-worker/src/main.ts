@@ -1,44 +1,19 @@
 import type { Server } from 'node:http';
 import { migrate } from '@estate/db';
-import { createSecretsLogger, loadSecrets, optionsFromEnvironment, SecretsError } from '@estate/secrets';
+import { createDatabasePool, Database, redisConnection, startService } from '@estate/platform';
 import Redis from 'ioredis';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { Database } from './db/database';
-import { createPool } from './db/pool';
 import { createHealthServer } from './health/health-server';
-import { redisConnection } from './redis';
 import { manifest } from './secrets';
 import { settingsFromEnvironment } from './settings';
-import type { AiWorkerSecrets } from './types';
 import { createSummaryWorker } from './worker';
 
 // Wiring only: configuration enters here (process.env) and flows down as values.
 async function main(): Promise<void> {
   const settings = settingsFromEnvironment(process.env);
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  let secrets: AiWorkerSecrets;
-  try {
-    secrets = await loadSecrets(manifest, {
-      ...optionsFromEnvironment(process.env),
-      variables: process.env,
-      registry,
-    });
-  } catch (error) {
-    // One line per problem (names, field paths, AWS error names, hints); never a value.
-    if (error instanceof SecretsError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createSecretsLogger(secrets, {
-    level: secrets.param('logLevel'),
-    base: { service: 'ai-worker' },
-  });
-  logger.info({ env: secrets.env, source: secrets.source }, 'secrets loaded');
+  // Exits 1 with one line per problem (never a value) when a secret cannot be loaded.
+  const { secrets, logger, registry } = await startService(manifest, process.env, (s) => s.param('logLevel'));
 
-  const pool = createPool(() => secrets.get('database'), { max: secrets.param('concurrency') + 2 });
+  const pool = createDatabasePool(() => secrets.get('database'), { max: secrets.param('concurrency') + 2 });
   pool.on('error', (error) =>
     logger.warn({ errorName: error.name, reason: error.message }, 'idle database connection failed'),
   );

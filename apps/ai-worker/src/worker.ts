@@ -1,8 +1,8 @@
 import { MARKET_SUMMARY_QUEUE } from '@estate/contracts';
+import type { Database } from '@estate/platform';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Database } from './db/database';
 import { OpenAITransientError } from './errors';
 import { type MarketSummaryResult, summarizeMarket } from './jobs/market-summary';
 import { createWorkerMetrics, type JobOutcome } from './metrics';

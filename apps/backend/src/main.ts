@@ -1,47 +1,23 @@
 import type { Server } from 'node:http';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { migrate } from '@estate/db';
-import { createSecretsLogger, loadSecrets, optionsFromEnvironment, SecretsError } from '@estate/secrets';
-import type { RedisSecret } from '@estate/secrets/catalog';
+import { createDatabasePool, Database, redisConnection, startService } from '@estate/platform';
 import { RuntimeSecretStore } from '@estate/secrets/store';
-import Redis, { type RedisOptions } from 'ioredis';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { Database } from './db/database';
-import { createPool } from './db/pool';
+import Redis from 'ioredis';
 import { MarketUpdatedConsumer } from './events/market-updated-consumer';
 import { SummaryQueue } from './queue/summary-queue';
 import { manifest } from './secrets';
-import { type BackendSecrets, createServer } from './server';
+import { createServer } from './server';
 
 /** How long SIGTERM waits for in-flight requests before closing what is left. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 // Wiring only: configuration enters here (process.env) and flows down as values.
 async function main(): Promise<void> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  let secrets: BackendSecrets;
-  try {
-    secrets = await loadSecrets(manifest, {
-      ...optionsFromEnvironment(process.env),
-      variables: process.env,
-      registry,
-    });
-  } catch (error) {
-    // One line per problem (names, field paths, AWS error names, hints); never a value.
-    if (error instanceof SecretsError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createSecretsLogger(secrets, {
-    level: secrets.param('logLevel'),
-    base: { service: 'backend' },
-  });
-  logger.info({ env: secrets.env, source: secrets.source }, 'secrets loaded');
+  // Exits 1 with one line per problem (never a value) when a secret cannot be loaded.
+  const { secrets, logger, registry } = await startService(manifest, process.env, (s) => s.param('logLevel'));
 
-  const pool = createPool(() => secrets.get('database'));
+  const pool = createDatabasePool(() => secrets.get('database'));
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
   const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
   await migrate(pool, { logger });
@@ -125,20 +101,6 @@ async function shutdown(server: Server, closeDependencies: () => Promise<void>):
     server.closeIdleConnections();
   });
   await closeDependencies();
-}
-
-function redisConnection(secret: RedisSecret): RedisOptions {
-  return {
-    host: secret.host,
-    port: secret.port,
-    password: secret.password,
-    tls: secret.tls
-      ? {
-          servername: secret.tls.servername,
-          ca: secret.tls.ca ? Buffer.from(secret.tls.ca, 'base64').toString('utf8') : undefined,
-        }
-      : undefined,
-  };
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import type { Database } from '@estate/platform';
 import type { Secrets } from '@estate/secrets';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -9,7 +10,6 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { Passwords } from './auth/passwords';
 import { RateLimiter } from './auth/rate-limiter';
 import { Tokens } from './auth/tokens';
-import type { Database } from './db/database';
 import { MarketData } from './db/market';
 import { Memberships, Users } from './db/users';
 import { notFound } from './http/api-error';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { migrate } from '@estate/db';
+import { createDatabasePool } from '@estate/platform';
 import { type Secrets, secretName } from '@estate/secrets';
 import type { RunArgs } from './cli/args';
-import { createPool } from './db/pool';
 import { acquireRunLock } from './db/run-lock';
 import { RunLog } from './db/runs';
 import { RunLockedError } from './errors';
@@ -67,7 +67,11 @@ export async function runEtl(
     }),
   };
 
-  const pool = createPool(() => secrets.get('database'));
+  const pool = createDatabasePool(() => secrets.get('database'), {
+    max: 4,
+    connectionTimeoutMillis: 10_000,
+    applicationName: 'estate-etl',
+  });
   pool.on('error', (error) => logger.warn({ error: error.name }, 'idle database connection failed'));
   try {
     let lock: Awaited<ReturnType<typeof acquireRunLock>>;

@@ -1,6 +1,7 @@
 export * from './environment';
 export { uniqueName } from './ids';
 export * from './postgres';
+export { InitdbUnavailableError, type PrivateCluster, startPrivateCluster } from './private-postgres';
 export * from './rabbitmq';
 export * from './redis';
 export * from './secrets';

@@ -1,4 +1,4 @@
-import type { Database } from './database';
+import type { Database } from '@estate/platform';
 
 /** One month of a region's apartment deals, as the summary prompt uses it. */
 export interface MonthlyStatistics {

@@ -1,5 +1,5 @@
+import type { Database } from '@estate/platform';
 import type { MarketSummaryOutput } from '../jobs/summary-output';
-import type { Database } from './database';
 
 export interface StoredSummary {
   region: string;

@@ -1,6 +1,6 @@
 import { MarketSummaryJob } from '@estate/contracts';
+import type { Database } from '@estate/platform';
 import { UnrecoverableError } from 'bullmq';
-import type { Database } from '../db/database';
 import { readMonthlyStatistics } from '../db/market-statistics';
 import { insertSummary, summaryExists } from '../db/market-summaries';
 import { NoMarketDataError } from '../errors';

@@ -7,6 +7,7 @@ import {
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { MARKET_SUMMARY_QUEUE, type MarketSummaryJob, marketSummaryJobId } from '@estate/contracts';
 import { migrate } from '@estate/db';
+import { createDatabasePool, Database } from '@estate/platform';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
 import { localAccessKeyId, localAccessPolicy } from '@estate/secrets/policy';
 import {
@@ -21,8 +22,6 @@ import { type Job, type JobsOptions, Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { type OpenAIStandIn, startOpenAIStandIn } from '../../dev/openai-stand-in';
-import { Database } from '../../src/db/database';
-import { createPool } from '../../src/db/pool';
 import { manifest } from '../../src/secrets';
 import type { AiWorkerSecrets } from '../../src/types';
 import { createSummaryWorker, type SummaryWorker } from '../../src/worker';
@@ -149,7 +148,7 @@ export class WorkerTestEnvironment {
       { level: 'debug' },
       { write: (line: string) => this.logs.push(line) },
     );
-    const pool = createPool(() => secrets.get('database'), { max: secrets.param('concurrency') + 2 });
+    const pool = createDatabasePool(() => secrets.get('database'), { max: secrets.param('concurrency') + 2 });
     const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
     const summaries = createSummaryWorker({
       secrets,

@@ -1,4 +1,4 @@
-import type { Database } from './database';
+import type { Database } from '@estate/platform';
 
 /** A month range as first days: [from, toExclusive). */
 export interface MonthRange {

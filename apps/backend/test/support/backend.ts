@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { migrate } from '@estate/db';
+import { createDatabasePool, Database } from '@estate/platform';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
 import { localAccessKeyId, localAccessPolicy } from '@estate/secrets/policy';
 import { RuntimeSecretStore } from '@estate/secrets/store';
@@ -8,8 +9,6 @@ import { type TestEnvironment, useTestEnvironment } from '@estate/testing';
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
-import { Database } from '../../src/db/database';
-import { createPool } from '../../src/db/pool';
 import { SummaryQueue } from '../../src/queue/summary-queue';
 import { manifest } from '../../src/secrets';
 import { type BackendSecrets, createServer, type ServerDeps, type ServerSettings } from '../../src/server';
@@ -66,7 +65,7 @@ export async function startBackend(
     },
   });
   const logger = createSecretsLogger(secrets, { level: 'info' }, destination);
-  const pool = createPool(() => secrets.get('database'));
+  const pool = createDatabasePool(() => secrets.get('database'));
   await migrate(pool);
   const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
   const redis = new Redis({ host: env.redis.host, port: env.redis.port, maxRetriesPerRequest: 1 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database } from '../../src/db/database';
+import type { Database } from '@estate/platform';
 
 export interface Deal {
   region: string;

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { type PrivateCluster, startPrivateCluster } from '@estate/testing';
 import { Client } from 'pg';
 import { DatabaseRotationError } from '../../src/errors';
 import { rotate } from '../../src/rotate';
 import { ROTATION_STEPS } from '../../src/types';
-import { type PrivateCluster, startPrivateCluster } from '../support/private-postgres';
 import {
   createSecret,
   enableRotation,

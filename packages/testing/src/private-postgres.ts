@@ -42,7 +42,7 @@ export interface PrivateCluster {
 export class InitdbUnavailableError extends Error {
   constructor() {
     super(
-      'initdb was not found under /usr/lib/postgresql/*/bin: the postgres-password tests need the PostgreSQL server binaries (apt-get install postgresql) to start a private cluster with scram-sha-256',
+      'initdb was not found under /usr/lib/postgresql/*/bin: tests of password authentication need the PostgreSQL server binaries (apt-get install postgresql) to start a private cluster with scram-sha-256',
     );
     this.name = 'InitdbUnavailableError';
   }
@@ -72,7 +72,7 @@ function freePort(): Promise<number> {
 export async function startPrivateCluster(): Promise<PrivateCluster> {
   const bin = binDir();
   const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'estate-rotator-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), 'estate-private-pg-'));
   const data = join(dir, 'data');
   const logFile = join(dir, 'server.log');
   const password = randomBytes(18).toString('base64url');

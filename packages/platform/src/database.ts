@@ -1,0 +1,93 @@
+import type { DatabaseSecret } from '@estate/secrets/catalog';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+/** SQLSTATE invalid_password: the credential was rotated under us. */
+export const INVALID_PASSWORD = '28P01';
+
+export interface PoolOptions {
+  max?: number;
+  connectionTimeoutMillis?: number;
+  applicationName?: string;
+}
+
+/**
+ * A pg Pool for the database secret. Host, port and name are fixed at creation; the password is
+ * read from the container for each new connection (pg accepts an async function), so a rotated
+ * password needs no restart. TLS verifies against the secret's CA when one is given.
+ */
+export function createDatabasePool(current: () => DatabaseSecret, options: PoolOptions = {}): Pool {
+  const secret = current();
+  return new Pool({
+    host: secret.host,
+    port: secret.port,
+    database: secret.dbname,
+    user: secret.username,
+    password: async () => current().password,
+    ssl: secret.ssl
+      ? {
+          ca: Buffer.from(secret.ssl.ca, 'base64').toString('utf8'),
+          rejectUnauthorized: secret.ssl.rejectUnauthorized,
+        }
+      : undefined,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    idleTimeoutMillis: 30_000,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+  });
+}
+
+export interface DatabaseOptions {
+  /** Called once when PostgreSQL rejects the password, before the one retry (a forced secrets refresh). */
+  onAuthenticationFailure: () => Promise<unknown>;
+}
+
+/** Runs `work`; on 28P01 calls onAuthenticationFailure once and runs `work` once more. */
+export async function retryingAuthentication<T>(
+  work: () => Promise<T>,
+  options: DatabaseOptions,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== INVALID_PASSWORD) throw error;
+    await options.onAuthenticationFailure();
+    return work();
+  }
+}
+
+/**
+ * The pool as a service uses it. New connections take the password from the secrets container,
+ * so after a rotation they already use the new one; if PostgreSQL still rejects it (the container
+ * had not refreshed yet) the secret is refreshed once and the work retried once.
+ */
+export class Database {
+  constructor(
+    readonly pool: Pool,
+    private readonly options: DatabaseOptions,
+  ) {}
+
+  async query<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    const result = await retryingAuthentication(() => this.pool.query<R>(text, values), this.options);
+    return result.rows;
+  }
+
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await retryingAuthentication(() => this.pool.connect(), this.options);
+    try {
+      await client.query('BEGIN');
+      const value = await work(client);
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+}
