@@ -1,5 +1,5 @@
 import type { DatabaseSecret } from '@estate/secrets/catalog';
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 
 /** SQLSTATE invalid_password: the credential was rotated under us. */
 export const INVALID_PASSWORD = '28P01';
@@ -8,6 +8,12 @@ export interface PoolOptions {
   max?: number;
   connectionTimeoutMillis?: number;
   applicationName?: string;
+  /**
+   * Makes the pool itself 28P01-aware: when PostgreSQL rejects the password of a new connection,
+   * this is called once (a forced secrets refresh) and the connection is tried once more. Every
+   * `pool.query` and `pool.connect` is then covered, for code that uses the pool directly (etl).
+   */
+  onAuthenticationFailure?: () => Promise<unknown>;
 }
 
 /**
@@ -17,7 +23,7 @@ export interface PoolOptions {
  */
 export function createDatabasePool(current: () => DatabaseSecret, options: PoolOptions = {}): Pool {
   const secret = current();
-  return new Pool({
+  const config: PoolConfig = {
     host: secret.host,
     port: secret.port,
     database: secret.dbname,
@@ -33,7 +39,42 @@ export function createDatabasePool(current: () => DatabaseSecret, options: PoolO
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: 30_000,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
-  });
+  };
+  const onAuthenticationFailure = options.onAuthenticationFailure;
+  return onAuthenticationFailure
+    ? new AuthenticationRetryingPool(config, { onAuthenticationFailure })
+    : new Pool(config);
+}
+
+type ConnectCallback = (
+  error: Error | undefined,
+  client: PoolClient | undefined,
+  done: (release?: unknown) => void,
+) => void;
+
+/**
+ * A Pool whose new connections retry once after a refresh on 28P01. pg-pool's own `query()` goes
+ * through `this.connect(callback)`, so overriding `connect` covers both forms.
+ */
+class AuthenticationRetryingPool extends Pool {
+  readonly #options: DatabaseOptions;
+
+  constructor(config: PoolConfig, options: DatabaseOptions) {
+    super(config);
+    this.#options = options;
+  }
+
+  override connect(): Promise<PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<PoolClient> | undefined {
+    const connected = retryingAuthentication(() => super.connect(), this.#options);
+    if (!callback) return connected;
+    connected.then(
+      (client) => callback(undefined, client, (release) => client.release(release as boolean | Error)),
+      (error: Error) => callback(error, undefined, () => {}),
+    );
+    return undefined;
+  }
 }
 
 export interface DatabaseOptions {

@@ -1,3 +1,4 @@
 export * from './database';
+export * from './recycle';
 export * from './redis';
 export * from './service';

@@ -107,6 +107,28 @@ describe('createDatabasePool and Database against PostgreSQL with password authe
     expect(refresh).toHaveBeenCalledTimes(1);
   });
 
+  it('a pool made with onAuthenticationFailure retries pool.query and pool.connect itself', async () => {
+    await pool.end();
+    let rotated = password();
+    const refresh = jest.fn(async () => {
+      secret = { ...secret, password: rotated };
+    });
+    pool = createDatabasePool(current, { max: 3, onAuthenticationFailure: refresh });
+    await setRolePassword(rotated);
+    expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    expect(refresh).toHaveBeenCalledTimes(1);
+
+    rotated = password();
+    await setRolePassword(rotated);
+    const client = await pool.connect();
+    client.release();
+    // The idle connection made before this rotation was reused; force a new one.
+    const [a, b] = await Promise.all([pool.connect(), pool.connect()]);
+    a.release();
+    b.release();
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
   it('surfaces 28P01 when the refreshed secret is still not the password', async () => {
     await pool.end();
     pool = createDatabasePool(current, { max: 3 });
