@@ -1,75 +1,113 @@
 /**
- * `npm run dev`: the development stack on this machine. For now it is the local Secrets Manager and
- * SSM endpoint, with the access policy derived from the service manifests and the catalog's dev
- * secrets generated at first run into .dev/ (ignored by git). The services join it as they land.
+ * `npm run dev`: the whole platform on this machine. Checks that PostgreSQL, Redis and RabbitMQ
+ * answer, starts the local Secrets Manager/SSM endpoint (access policy from the manifests, the
+ * rotator in process, dev secrets generated at first run into .dev/), the outside APIs' stand-ins,
+ * backend and ai-worker from source, runs the ETL once, and prints what to try. Ctrl-C stops it all.
+ * The launcher is @estate/e2e's stack, the same one the system tests start.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { start } from '@estate/secrets-local';
+import { join, resolve } from 'node:path';
+import {
+  describeMissing,
+  missingLocalServers,
+  type Stack,
+  startStack,
+  terminalSink,
+} from '@estate/e2e/stack';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = resolve(__dirname, '..');
 const devDir = join(root, '.dev');
-const dataFile = join(devDir, 'secrets-local.json');
-const policyFile = join(devDir, 'access-policy.json');
-const port = Number(process.env.ESTATE_SECRETS_PORT ?? 4566);
-const services = ['backend', 'ai-worker', 'etl'];
+const port = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);
 
-/** Runs the CLI as a child; asynchronously, because the endpoint it talks to lives in this process. */
-function estateSecrets(args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const cli = join(root, 'packages/secrets/src/cli/main.ts');
-  const child = spawn(process.execPath, ['--conditions=estate-source', '--import', 'tsx', cli, ...args], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`estate-secrets ${args[0]} failed (exit ${code}); see its output above`)),
-    );
-  });
-}
+/** The fixture months the ETL stand-in serves (apps/etl/dev/fixtures). */
+const ETL_ARGS = [
+  '--from',
+  '2024-01',
+  '--to',
+  '2024-03',
+  '--regions',
+  '11680,11650',
+  '--tables',
+  'A_2024_00045',
+];
+
+const say = (line: string) => terminalSink('dev', line);
 
 async function main(): Promise<void> {
-  mkdirSync(devDir, { recursive: true });
-  await estateSecrets(['access-policy', '--env', 'dev', '--out', policyFile]);
-  const endpoint = await start({ port, dataFile, policy: policyFile });
-  const admin = {
-    AWS_ENDPOINT_URL: endpoint.url,
-    AWS_REGION: 'ap-northeast-2',
-    AWS_ACCESS_KEY_ID: 'local-admin',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  };
-  try {
-    await estateSecrets(['seed', '--env', 'dev'], admin);
-  } catch (error) {
-    await endpoint.stop();
-    throw error;
+  const missing = await missingLocalServers();
+  if (missing.length > 0) {
+    process.stderr.write(`dev: the platform needs these servers first.\n${describeMissing(missing)}\n`);
+    process.exit(1);
   }
+  mkdirSync(devDir, { recursive: true });
 
-  console.log(`
-Started:
-  Secrets Manager + SSM endpoint  ${endpoint.url}   (data: ${relative(root, dataFile)}, policy: ${relative(root, policyFile)})
-  Access key ids: local-admin (everything), ${services.map((s) => `local-${s}`).join(', ')} (each its own manifest)
-
-Try:
-  AWS_ENDPOINT_URL=${endpoint.url} AWS_ACCESS_KEY_ID=local-backend AWS_SECRET_ACCESS_KEY=local \\
-    pnpm --silent estate-secrets check --service backend --env dev
-
-Ctrl-C stops it.`);
-
-  const stop = async () => {
-    await endpoint.stop();
+  let stack: Stack | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping`);
+    // Still starting: main stops the stack as soon as startStack hands it over.
+    if (!stack) return;
+    await stack.stop();
+    say('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  stack = await startStack({
+    root,
+    ports: {
+      secrets: port('ESTATE_SECRETS_PORT', 4566),
+      openai: 4010,
+      kreb: 4020,
+      molit: 4021,
+      backend: port('PORT', 3000),
+      aiWorker: port('HEALTH_PORT', 3001),
+    },
+    policyFile: join(devDir, 'access-policy.json'),
+    secretsDataFile: join(devDir, 'secrets-local.json'),
+    output: terminalSink,
+    onStep: say,
+  });
+  if (stopping) {
+    await stack.stop();
+    say('stopped');
+    process.exit(0);
+  }
+
+  say(`running the ETL once: estate-etl run ${ETL_ARGS.join(' ')}`);
+  const etlExit = await stack.runEtl([...ETL_ARGS, '--pace-ms', '0']);
+  say(`ETL exited ${etlExit}${etlExit === 0 ? '' : ' (see its lines above; the services keep running)'}`);
+
+  const api = stack.backendUrl;
+  const email = 'dev@estate.localhost';
+  const password = 'correct-horse-battery';
+  process.stdout.write(`
+Estate is running:
+  backend     ${api}   (/healthz /readyz /metrics /api/v1/openapi.json)
+  ai-worker   ${stack.aiWorkerUrl}   (/healthz /readyz /metrics)
+  secrets     ${stack.secretsUrl}   (local-admin; local-backend, local-ai-worker, local-etl: each its manifest)
+  stand-ins   OpenAI ${stack.standIns.openai}, R-ONE ${stack.standIns.kreb}, MOLIT ${stack.standIns.molit}
+
+Try:
+  curl -s -X POST ${api}/api/v1/auth/register -H 'content-type: application/json' \\
+    -d '{"email":"${email}","password":"${password}"}'
+  TOKEN=$(curl -s -X POST ${api}/api/v1/auth/login -H 'content-type: application/json' \\
+    -d '{"email":"${email}","password":"${password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
+  curl -s -H "authorization: Bearer $TOKEN" '${api}/api/v1/regions/11680/stats?from=2024-01&to=2024-03'
+  curl -s -X POST -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"period":"2024-02"}' \\
+    ${api}/api/v1/regions/11680/summary
+  AWS_ENDPOINT_URL=${stack.secretsUrl} AWS_ACCESS_KEY_ID=local-admin AWS_SECRET_ACCESS_KEY=local AWS_REGION=ap-northeast-2 \\
+    pnpm --silent estate-secrets rotate jwt --env dev
+
+Ctrl-C stops everything.
+`);
 }
 
 main().catch((error: unknown) => {
-  console.error(`dev: ${error instanceof Error ? error.message : String(error)}`);
+  process.stderr.write(`dev: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,0 +1,8 @@
+export { type DatabaseSettings, ensureDatabase } from './database';
+export { freePort } from './free-port';
+export { describeMissing, type MissingServer, missingLocalServers } from './local-servers';
+export { exitOf, spawnFromSource, stopChild } from './node-process';
+export { type OutputSink, prefixLines, terminalSink } from './output';
+export { ADMIN_ACCESS_KEY_ID, awsEnvironment, estateSecrets, REGION } from './secrets-endpoint';
+export { type RunningService, type Stack, type StackOptions, type StackPorts, startStack } from './stack';
+export { type StandIns, startStandIns } from './stand-ins';

@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { type OutputSink, prefixLines } from './output';
+
+/** Runs a workspace TypeScript entry point from source, as the apps' `start` scripts do. */
+export function spawnFromSource(options: {
+  root: string;
+  service: string;
+  entry: string;
+  args?: string[];
+  env: NodeJS.ProcessEnv;
+  output: OutputSink;
+}): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=estate-source',
+      '--import',
+      'tsx',
+      join(options.root, options.entry),
+      ...(options.args ?? []),
+    ],
+    {
+      cwd: options.root,
+      // The AWS SDK's once-per-process Node 22 notice, as in the tests' jest setup (scripts/jest-setup.js).
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a terminal's Ctrl-C reaches only the launcher, which stops each
+      // child with SIGTERM (the services' graceful shutdown) instead of SIGINT killing them mid-request.
+      detached: true,
+    },
+  );
+  prefixLines(child.stdout!, options.service, options.output);
+  prefixLines(child.stderr!, options.service, options.output);
+  return child;
+}
+
+/** The exit code (a signal counts as 1), once the child has exited. */
+export function exitOf(child: ChildProcess): Promise<number> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.signalCode !== null) return Promise.resolve(1);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves with the exit code. */
+export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<number> {
+  const exited = exitOf(child);
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
