@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 import { migrate } from '@estate/db';
-import { createDatabasePool, Database, redisConnection, startService } from '@estate/platform';
+import {
+  createDatabasePool,
+  Database,
+  recycleOnChange,
+  redisConnection,
+  startService,
+} from '@estate/platform';
 import Redis from 'ioredis';
 import { createHealthServer } from './health/health-server';
 import { manifest } from './secrets';
@@ -18,6 +24,8 @@ async function main(): Promise<void> {
     logger.warn({ errorName: error.name, reason: error.message }, 'idle database connection failed'),
   );
   const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
+  // After a rotation, connections opened with the old password are closed once idle.
+  recycleOnChange(pool, (listener) => secrets.onChange('database', listener));
   await migrate(pool, { logger });
 
   const redisOptions = redisConnection(secrets.get('redis'));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { migrate } from '@estate/db';
-import { createDatabasePool } from '@estate/platform';
+import { createDatabasePool, recycleOnChange } from '@estate/platform';
 import { type Secrets, secretName } from '@estate/secrets';
 import type { RunArgs } from './cli/args';
 import { acquireRunLock } from './db/run-lock';
@@ -71,8 +71,12 @@ export async function runEtl(
     max: 4,
     connectionTimeoutMillis: 10_000,
     applicationName: 'estate-etl',
+    // The run lock, loaders and migrations take the pool directly: the pool's own connect is
+    // 28P01-aware, so a rotation mid-run costs one refresh, not a failed period.
+    onAuthenticationFailure: () => secrets.refresh('database'),
   });
   pool.on('error', (error) => logger.warn({ error: error.name }, 'idle database connection failed'));
+  const stopRecycling = recycleOnChange(pool, (listener) => secrets.onChange('database', listener));
   try {
     let lock: Awaited<ReturnType<typeof acquireRunLock>>;
     try {
@@ -111,6 +115,7 @@ export async function runEtl(
       await lock.release();
     }
   } finally {
+    stopRecycling();
     await pool.end();
   }
 }
