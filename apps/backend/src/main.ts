@@ -1,7 +1,13 @@
 import type { Server } from 'node:http';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { migrate } from '@estate/db';
-import { createDatabasePool, Database, redisConnection, startService } from '@estate/platform';
+import {
+  createDatabasePool,
+  Database,
+  recycleOnChange,
+  redisConnection,
+  startService,
+} from '@estate/platform';
 import { RuntimeSecretStore } from '@estate/secrets/store';
 import Redis from 'ioredis';
 import { MarketUpdatedConsumer } from './events/market-updated-consumer';
@@ -20,6 +26,8 @@ async function main(): Promise<void> {
   const pool = createDatabasePool(() => secrets.get('database'));
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
   const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
+  // After a rotation, connections opened with the old password are closed once idle.
+  recycleOnChange(pool, (listener) => secrets.onChange('database', listener));
   await migrate(pool, { logger });
 
   const redisOptions = redisConnection(secrets.get('redis'));

@@ -9,7 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { Passwords } from './auth/passwords';
 import { RateLimiter } from './auth/rate-limiter';
-import { Tokens } from './auth/tokens';
+import { Tokens, type TokensOptions, UNKNOWN_KID_REFRESH_INTERVAL_MS } from './auth/tokens';
 import { MarketData } from './db/market';
 import { Memberships, Users } from './db/users';
 import { notFound } from './http/api-error';
@@ -34,6 +34,8 @@ export interface ServerSettings {
   loginLimits: AuthRateLimits;
   /** express "trust proxy": how many proxies stand in front (for per-IP limits). */
   trustProxy: number | boolean;
+  /** The refresh an unknown kid forces: at most one per interval. */
+  tokens: TokensOptions;
 }
 
 export interface ServerDeps {
@@ -61,16 +63,24 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     perEmail: { limit: 5, windowMs: 15 * 60_000 },
   },
   trustProxy: false,
+  tokens: { unknownKidRefreshIntervalMs: UNKNOWN_KID_REFRESH_INTERVAL_MS },
 };
 
 export function createServer(deps: ServerDeps): Express {
   const settings = { ...DEFAULT_SETTINGS, ...deps.settings };
   const clock = deps.clock ?? (() => new Date());
   const docs = new ApiDocs();
-  const tokens = new Tokens({
-    current: () => ({ key: deps.secrets.get('jwt'), versionId: deps.secrets.versionId('jwt') }),
-    previous: () => ({ key: deps.secrets.previous('jwt'), versionId: deps.secrets.previousVersionId('jwt') }),
-  });
+  const tokens = new Tokens(
+    {
+      current: () => ({ key: deps.secrets.get('jwt'), versionId: deps.secrets.versionId('jwt') }),
+      previous: () => ({
+        key: deps.secrets.previous('jwt'),
+        versionId: deps.secrets.previousVersionId('jwt'),
+      }),
+      refresh: () => deps.secrets.refresh('jwt'),
+    },
+    settings.tokens,
+  );
   const memberships = new Memberships(deps.db);
   const market = new MarketData(deps.db);
 

@@ -116,15 +116,15 @@ describe('bad input', () => {
   });
 });
 
-describe('tokens', () => {
-  const sign = (payload: object, key: string, options: jwt.SignOptions) =>
-    jwt.sign(payload, key, {
-      algorithm: 'HS256',
-      issuer: 'estate-test',
-      subject: '00000000-0000-4000-8000-000000000000',
-      ...options,
-    });
+const sign = (payload: object, key: string, options: jwt.SignOptions) =>
+  jwt.sign(payload, key, {
+    algorithm: 'HS256',
+    issuer: 'estate-test',
+    subject: '00000000-0000-4000-8000-000000000000',
+    ...options,
+  });
 
+describe('tokens', () => {
   it.each([
     ['no header', undefined, 'missing_token'],
     ['a malformed token', 'Bearer not.a.token', 'invalid_token'],
@@ -185,6 +185,46 @@ describe('tokens', () => {
       .expect(401);
     expect(refused.body.error.code).toBe('unknown_kid');
     await request(backend.app).get('/api/v1/me').set('Authorization', `Bearer ${after}`).expect(200);
+  });
+});
+
+describe('a kid this instance has not loaded yet', () => {
+  const apiCalls = async () => {
+    const metric = backend.deps.registry.getSingleMetric('estate_secrets_api_calls_total');
+    const values = (await metric!.get()).values;
+    return values
+      .filter((value) => value.labels.operation === 'BatchGetSecretValue')
+      .reduce((sum, value) => sum + value.value, 0);
+  };
+
+  it('verifies a token signed with a key put after this instance loaded, after one forced refresh', async () => {
+    const app = backend.withSettings({});
+    const address = email();
+    await request(app).post('/api/v1/auth/register').send({ email: address, password }).expect(201);
+    const me = await request(app).post('/api/v1/auth/login').send({ email: address, password }).expect(200);
+    const userId = (jwt.decode(me.body.token) as { sub: string }).sub;
+    // Another replica already signs with a key this one has not refreshed to yet.
+    const newer = { ...backend.values.jwt, secret: random(48) };
+    const kid = await putSecret(backend.admin.secretsManager, 'jwt', newer);
+    const token = sign({ email: address }, newer.secret, { keyid: kid, subject: userId });
+    const before = await apiCalls();
+    await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(await apiCalls()).toBe(before + 1);
+    expect(backend.secrets.versionId('jwt')).toBe(kid);
+  });
+
+  it('random kids cause at most one refresh per window', async () => {
+    const app = backend.withSettings({ tokens: { unknownKidRefreshIntervalMs: 10_000 } });
+    const before = await apiCalls();
+    for (let i = 0; i < 30; i += 1) {
+      const token = sign({ email: 'x@example.com' }, random(48), { keyid: random(16) });
+      const response = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+      expect({ status: response.status, code: response.body.error?.code }).toEqual({
+        status: 401,
+        code: 'unknown_kid',
+      });
+    }
+    expect(await apiCalls()).toBe(before + 1);
   });
 });
 

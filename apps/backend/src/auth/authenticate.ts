@@ -17,8 +17,11 @@ export function authenticate(tokens: Tokens): RequestHandler {
       );
       return;
     }
-    verified.set(request, tokens.verify(match[1]!));
-    next();
+    // Async: an unknown kid may wait for one (shared, rate-limited) refresh of the keys.
+    tokens.verify(match[1]!).then((claims) => {
+      verified.set(request, claims);
+      next();
+    }, next);
   };
 }
 

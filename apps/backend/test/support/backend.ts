@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { migrate } from '@estate/db';
-import { createDatabasePool, Database } from '@estate/platform';
+import { createDatabasePool, Database, recycleOnChange } from '@estate/platform';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
 import { localAccessKeyId, localAccessPolicy } from '@estate/secrets/policy';
 import { RuntimeSecretStore } from '@estate/secrets/store';
@@ -68,6 +68,7 @@ export async function startBackend(
   const pool = createDatabasePool(() => secrets.get('database'));
   await migrate(pool);
   const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
+  recycleOnChange(pool, (listener) => secrets.onChange('database', listener));
   const redis = new Redis({ host: env.redis.host, port: env.redis.port, maxRetriesPerRequest: 1 });
   const summaries = new SummaryQueue(
     { host: env.redis.host, port: env.redis.port },
