@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LocalEndpoint } from '@estate/secrets-local';
 import { type DatabaseSettings, ensureDatabase } from './database';
 import { freePort } from './free-port';
 import { exitOf, spawnFromSource, stopChild } from './node-process';
@@ -39,6 +40,8 @@ export interface StackOptions {
   output: OutputSink;
   /** Progress lines (`npm run dev` prints them). */
   onStep?: (message: string) => void;
+  /** Called once the endpoint is seeded, before any service starts (tests: fault rules). */
+  onSecretsReady?: (endpoint: LocalEndpoint) => void | Promise<void>;
   /** How long backend and ai-worker may take to answer /readyz 200. Default 90 s. */
   readyTimeoutMs?: number;
 }
@@ -51,6 +54,8 @@ export interface RunningService {
 
 export interface Stack {
   secretsUrl: string;
+  /** The in-process endpoint: stats and fault rules. */
+  secretsEndpoint: LocalEndpoint;
   backendUrl: string;
   aiWorkerUrl: string;
   standIns: StandIns['baseURLs'];
@@ -105,6 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       admin.destroy();
     }
     if (await ensureDatabase(database)) step(`database: created "${database.dbname}"`);
+    await options.onSecretsReady?.(secrets.endpoint);
 
     const environment = (service: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
       ...process.env,
@@ -146,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     return {
       secretsUrl: secrets.url,
+      secretsEndpoint: secrets.endpoint,
       backendUrl: services[0]!.url,
       aiWorkerUrl: services[1]!.url,
       standIns: standIns.baseURLs,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPortOpen, useRedis } from '@estate/testing';
-import { freePort, stopChild } from '../src/stack';
+import { freePort, stopChild } from '../../src/stack';
 
 export interface IsolatedRedis {
   host: string;
