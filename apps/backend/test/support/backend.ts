@@ -12,6 +12,7 @@ import { Registry } from 'prom-client';
 import { SummaryQueue } from '../../src/queue/summary-queue';
 import { manifest } from '../../src/secrets';
 import { type BackendSecrets, createServer, type ServerDeps, type ServerSettings } from '../../src/server';
+import { rotatorFor } from './rotator';
 import { adminClients, backendValues, ENV, type SeededValues, seedSecrets } from './seed';
 
 export interface Backend {
@@ -42,9 +43,20 @@ export const TEST_SETTINGS: Partial<ServerSettings> = {
  * seeded by `local-admin`.
  */
 export async function startBackend(
-  options: { events?: ServerDeps['events']; values?: Partial<SeededValues> } = {},
+  options: {
+    events?: ServerDeps['events'];
+    values?: Partial<SeededValues>;
+    /** Background refresh of the server's secrets (default 0: off, tests refresh by hand). */
+    refreshIntervalMs?: number;
+    /** RotateSecret on the endpoint runs the rotator in process. */
+    rotation?: boolean;
+  } = {},
 ): Promise<Backend> {
-  const env = await useTestEnvironment({ secrets: { policy: localAccessPolicy([manifest], ENV) } });
+  let env: TestEnvironment | undefined;
+  const rotator = options.rotation ? rotatorFor(() => env!.secrets.endpoint.url) : undefined;
+  env = await useTestEnvironment({
+    secrets: { policy: localAccessPolicy([manifest], ENV), rotationHandler: rotator },
+  });
   const admin = adminClients(env);
   const values = backendValues(env, options.values);
   await seedSecrets(admin.secretsManager, values as unknown as Record<string, unknown>);
@@ -53,7 +65,7 @@ export async function startBackend(
   const secrets = await loadSecrets(manifest, {
     env: ENV,
     aws: env.secrets.clientConfig('local-backend'),
-    refreshIntervalMs: 0,
+    refreshIntervalMs: options.refreshIntervalMs ?? 0,
     refreshDeadlineMs: 2_000,
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
     registry,
@@ -115,6 +127,7 @@ export async function startBackend(
       await pool.end();
       secrets.close();
       integrationsClient.destroy();
+      rotator?.close();
       await env.cleanup();
     },
   };
