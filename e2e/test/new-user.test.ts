@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPortOpen } from '@estate/testing';
 import { Client } from 'pg';
-import { alive, api, ETL_ARGS, type IsolatedStack, startIsolatedStack } from './support/isolated-stack';
+import {
+  alive,
+  api,
+  capturedResponses,
+  ETL_ARGS,
+  type IsolatedStack,
+  loadedSecretValues,
+  startIsolatedStack,
+} from './support/isolated-stack';
 
 // What a new user does, against real processes started the way `npm run dev` starts them, on free
 // ports, with the suite's own database, RabbitMQ vhost and Redis server.
@@ -77,6 +85,15 @@ test('register, log in, load the market, read stats, get an AI summary; then not
   } finally {
     await db.end();
   }
+
+  // Leak scan (issue 9 case 4, this walk only): no secret value in any line a process printed or any
+  // response the user got.
+  const secrets = await loadedSecretValues(stack.secretsUrl);
+  expect(secrets.length).toBeGreaterThanOrEqual(7);
+  const leaks = secrets
+    .filter(({ value }) => [...env.output, ...capturedResponses].some((text) => text.includes(value)))
+    .map(({ name }) => name);
+  expect(leaks).toEqual([]);
 
   const { services } = stack;
   const pids = services.map((service) => service.child.pid!);

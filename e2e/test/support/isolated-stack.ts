@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type PostgresTarget, type RabbitmqTarget, usePostgres, useRabbitmq } from '@estate/testing';
 import { type Stack, type StackOptions, startStack } from '../../src/stack';
+import { adminClient, readSecret } from '../../src/stack/secrets-endpoint';
 import { type IsolatedRedis, isolatedRedis } from './private-redis';
 
 /** The months, regions and table the ETL stand-in has fixtures for. */
@@ -78,6 +79,9 @@ export async function startIsolatedStack(
   return { stack, postgres, output, tail, cleanup };
 }
 
+/** Every response body `api` received in this test file, for the leak scan. */
+export const capturedResponses: string[] = [];
+
 /** fetch against the backend, JSON in and out. */
 export async function api<T>(
   baseUrl: string,
@@ -94,7 +98,9 @@ export async function api<T>(
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     signal: AbortSignal.timeout(10_000),
   });
-  return { status: response.status, body: (await response.json()) as T };
+  const text = await response.text();
+  capturedResponses.push(text);
+  return { status: response.status, body: JSON.parse(text) as T };
 }
 
 export function alive(pid: number): boolean {
@@ -103,5 +109,36 @@ export function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The secret fields of the dev catalog: what must never appear in a log line or a response. */
+const SECRET_FIELDS: Record<string, string[]> = {
+  database: ['password'],
+  rabbitmq: ['url'],
+  jwt: ['secret'],
+  ses: ['smtpPassword'],
+  openai: ['apiKey'],
+  kreb: ['apiKey'],
+  molit: ['serviceKey'],
+};
+
+/** The current values of every secret field the stack's services loaded. */
+export async function loadedSecretValues(
+  endpointUrl: string,
+): Promise<Array<{ name: string; value: string }>> {
+  const client = adminClient(endpointUrl);
+  try {
+    const values: Array<{ name: string; value: string }> = [];
+    for (const [group, fields] of Object.entries(SECRET_FIELDS)) {
+      const secret = await readSecret<Record<string, unknown>>(client, `estate/dev/${group}`);
+      for (const field of fields) {
+        const value = secret[field];
+        if (typeof value === 'string' && value.length > 0) values.push({ name: `${group}.${field}`, value });
+      }
+    }
+    return values;
+  } finally {
+    client.destroy();
   }
 }
