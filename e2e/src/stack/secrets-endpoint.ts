@@ -97,8 +97,12 @@ export function adminClient(endpointUrl: string): SecretsManagerClient {
   });
 }
 
-export async function readSecret<T>(client: SecretsManagerClient, name: string): Promise<T> {
-  const got = await client.send(new GetSecretValueCommand({ SecretId: name }));
+export async function readSecret<T>(
+  client: SecretsManagerClient,
+  name: string,
+  stage: 'AWSCURRENT' | 'AWSPREVIOUS' = 'AWSCURRENT',
+): Promise<T> {
+  const got = await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: stage }));
   return JSON.parse(got.SecretString ?? '{}') as T;
 }
 

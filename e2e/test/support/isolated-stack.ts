@@ -130,13 +130,23 @@ export async function loadedSecretValues(
   const client = adminClient(endpointUrl);
   try {
     const values: Array<{ name: string; value: string }> = [];
-    for (const [group, fields] of Object.entries(SECRET_FIELDS)) {
-      const secret = await readSecret<Record<string, unknown>>(client, `estate/dev/${group}`);
+    const add = (group: string, fields: string[], secret: Record<string, unknown>, label = '') => {
       for (const field of fields) {
         const value = secret[field];
-        if (typeof value === 'string' && value.length > 0) values.push({ name: `${group}.${field}`, value });
+        if (typeof value === 'string' && value.length > 0)
+          values.push({ name: `${group}.${field}${label}`, value });
       }
+    };
+    for (const [group, fields] of Object.entries(SECRET_FIELDS)) {
+      add(group, fields, await readSecret(client, `estate/dev/${group}`));
     }
+    // The backend keeps AWSPREVIOUS of jwt too (verification across a rotation).
+    const previousJwt = await readSecret<Record<string, unknown>>(
+      client,
+      'estate/dev/jwt',
+      'AWSPREVIOUS',
+    ).catch(() => undefined);
+    if (previousJwt) add('jwt', ['secret'], previousJwt, ' (AWSPREVIOUS)');
     return values;
   } finally {
     client.destroy();
