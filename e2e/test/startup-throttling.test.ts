@@ -17,13 +17,9 @@ afterAll(() => env?.cleanup());
 const callsBy = (endpoint: LocalEndpoint, accessKeyId: string) =>
   Object.values(endpoint.stats().byAccessKey[accessKeyId] ?? {}).reduce((sum, calls) => sum + calls, 0);
 
-// KNOWN BUG, documented with test.failing (Jest reports it as soon as it passes: then make it a plain
-// test): @estate/secrets' retry backoff sleeps on an unref'd timer (packages/secrets/src/retry.ts,
-// sleep()), and at startup nothing else keeps the event loop alive, so a service whose first
-// Secrets Manager call is throttled exits 0 in the middle of loadSecrets, without a line. Seen for
-// backend and ai-worker with 2 throttled calls; with unref made a no-op (NODE_OPTIONS preload) the
-// whole test passes.
-test.failing('a throttling storm at startup: backend, ai-worker and the ETL all start within the deadline', async () => {
+// Regression: @estate/secrets' retry backoff once slept on an unref'd timer, so a service whose
+// first Secrets Manager call was throttled exited 0 in the middle of loadSecrets, without a line.
+test('a throttling storm at startup: backend, ai-worker and the ETL all start within the deadline', async () => {
   env = await startIsolatedStack({
     readyTimeoutMs: START_DEADLINE_MS,
     onSecretsReady: (endpoint) => {

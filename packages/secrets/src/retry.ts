@@ -119,11 +119,14 @@ export async function withRetry<T>(
   }
 }
 
+/**
+ * A backoff pause. Its timer keeps the process alive on purpose: at startup nothing else may, and
+ * an unref'd pause let a throttled service exit 0 in the middle of loadSecrets. close() aborts it.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
-    timer.unref?.();
     signal?.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(timer);
