@@ -104,12 +104,14 @@ function duration(value: number | undefined, fallback: number, name: string, zer
  * - ESTATE_SECRETS_SOURCE: aws | env (default aws). NODE_ENV=production or ESTATE_ENV=production
  *   means aws; asking for env there is a ConfigurationError rather than a silent override.
  * - ESTATE_SECRETS_DOTENV: a .env file for the env source.
+ * - ESTATE_SECRETS_REFRESH_SECONDS: the background refresh interval, a positive whole number of
+ *   seconds; absent means the package default (300 s). Tests set it low to see a refresh fail.
  * - AWS_REGION (or AWS_DEFAULT_REGION). Endpoints are left to the SDK, which honours
  *   AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_SSM.
  */
 export function optionsFromEnvironment(
   variables: Record<string, string | undefined>,
-): Pick<LoadOptions, 'env' | 'source' | 'dotenvPath' | 'aws'> {
+): Pick<LoadOptions, 'env' | 'source' | 'dotenvPath' | 'aws' | 'refreshIntervalMs'> {
   const env = parseEnvironment(variables.ESTATE_ENV, 'ESTATE_ENV');
   const requested = variables.ESTATE_SECRETS_SOURCE || undefined;
   if (requested !== undefined && requested !== 'aws' && requested !== 'env') {
@@ -125,10 +127,23 @@ export function optionsFromEnvironment(
   }
   const region = variables.AWS_REGION || variables.AWS_DEFAULT_REGION || undefined;
   const dotenvPath = variables.ESTATE_SECRETS_DOTENV || undefined;
+  const refreshSeconds = refreshSecondsFrom(variables.ESTATE_SECRETS_REFRESH_SECONDS);
   return {
     env,
     source: requested ?? 'aws',
     ...(dotenvPath ? { dotenvPath } : {}),
     ...(region ? { aws: { region } } : {}),
+    ...(refreshSeconds === undefined ? {} : { refreshIntervalMs: refreshSeconds * 1000 }),
   };
+}
+
+/** Absent or empty: undefined, so resolveOptions applies the one default. */
+function refreshSecondsFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new ConfigurationError(
+      `ESTATE_SECRETS_REFRESH_SECONDS must be a positive whole number of seconds (got ${JSON.stringify(value)})`,
+    );
+  }
+  return Number(value);
 }

@@ -2,6 +2,37 @@ import { ConfigurationError, optionsFromEnvironment } from '../../src';
 import { resolveOptions } from '../../src/options';
 
 describe('optionsFromEnvironment (the app edge)', () => {
+  it('takes the refresh interval in seconds from ESTATE_SECRETS_REFRESH_SECONDS', () => {
+    expect(optionsFromEnvironment({ ESTATE_ENV: 'dev', ESTATE_SECRETS_REFRESH_SECONDS: '1' })).toEqual({
+      env: 'dev',
+      source: 'aws',
+      refreshIntervalMs: 1000,
+    });
+    expect(
+      optionsFromEnvironment({ ESTATE_ENV: 'dev', ESTATE_SECRETS_REFRESH_SECONDS: '600' }).refreshIntervalMs,
+    ).toBe(600_000);
+  });
+
+  it('leaves the refresh interval to the package default when ESTATE_SECRETS_REFRESH_SECONDS is absent', () => {
+    const absent = optionsFromEnvironment({ ESTATE_ENV: 'dev' });
+    const empty = optionsFromEnvironment({ ESTATE_ENV: 'dev', ESTATE_SECRETS_REFRESH_SECONDS: '' });
+    expect(absent).not.toHaveProperty('refreshIntervalMs');
+    expect(empty).not.toHaveProperty('refreshIntervalMs');
+    expect(resolveOptions(absent).refreshIntervalMs).toBe(300_000);
+  });
+
+  it.each(['0', '-5', '1.5', 'abc', '10s', ' ', '99999999999999999999'])(
+    'refuses ESTATE_SECRETS_REFRESH_SECONDS=%j, naming the variable',
+    (value) => {
+      expect(() =>
+        optionsFromEnvironment({ ESTATE_ENV: 'dev', ESTATE_SECRETS_REFRESH_SECONDS: value }),
+      ).toThrow(ConfigurationError);
+      expect(() =>
+        optionsFromEnvironment({ ESTATE_ENV: 'dev', ESTATE_SECRETS_REFRESH_SECONDS: value }),
+      ).toThrow(/ESTATE_SECRETS_REFRESH_SECONDS must be a positive whole number of seconds/);
+    },
+  );
+
   it('requires ESTATE_ENV and says what is allowed', () => {
     expect(() => optionsFromEnvironment({})).toThrow(
       /ESTATE_ENV must be one of dev, staging, production \(got nothing\)/,
