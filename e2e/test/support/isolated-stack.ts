@@ -36,7 +36,7 @@ export interface IsolatedStack {
  * (the apps take those from their secrets), and an in-memory secrets endpoint.
  */
 export async function startIsolatedStack(
-  options: Pick<StackOptions, 'onSecretsReady' | 'readyTimeoutMs'> = {},
+  options: Pick<StackOptions, 'onSecretsReady' | 'readyTimeoutMs' | 'serviceEnvironment'> = {},
 ): Promise<IsolatedStack> {
   const workDir = mkdtempSync(join(tmpdir(), 'estate-e2e-'));
   const output: string[] = [];
