@@ -1,21 +1,27 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-export interface GroupAge {
+/** One group's health as the gauges show it; read at scrape time. */
+export interface GroupHealthSample {
   group: string;
   ageSeconds: number | undefined;
+  /** Undefined for an absent optional group: no stale series for it. */
+  stale: boolean | undefined;
 }
 
 /** The package's metrics; a no-op without a registry. */
 export interface SecretsMetrics {
   apiCall(operation: string, outcome: string): void;
   refresh(outcome: string): void;
-  stale(group: string, stale: boolean): void;
-  /** Ages are computed at scrape time; returns the unregister function. */
-  addAges(ages: () => GroupAge[]): () => void;
+  /**
+   * Ages and staleness are computed at scrape time (a refresh round that keeps retrying must not
+   * hide a stale group until it ends); returns the unregister function.
+   */
+  addHealth(groups: () => GroupHealthSample[]): () => void;
 }
 
-const NOOP: SecretsMetrics = { apiCall() {}, refresh() {}, stale() {}, addAges: () => () => {} };
-const ageSources = new WeakMap<object, Set<() => GroupAge[]>>();
+const NOOP: SecretsMetrics = { apiCall() {}, refresh() {}, addHealth: () => () => {} };
+/** Per registry: every container's health source, read by both gauges' collect(). */
+const healthSources = new WeakMap<Registry, Set<() => GroupHealthSample[]>>();
 
 /**
  * Registers on the app's registry only. Two containers on one registry share the metrics: an
@@ -32,24 +38,23 @@ export function createMetrics(registry: Registry | undefined): SecretsMetrics {
   const refreshes = counter(registry, 'estate_secrets_refresh_total', 'Refresh outcomes per group', [
     'outcome',
   ]);
-  const staleGauge = gauge(registry, 'estate_secrets_stale', '1 when a group serves a stale value', [
-    'group',
-  ]);
-  const ageGauge = gauge(
-    registry,
-    'estate_secrets_age_seconds',
-    'Seconds since the last successful refresh',
-    ['group'],
+  const sources = healthSources.get(registry) ?? new Set<() => GroupHealthSample[]>();
+  healthSources.set(registry, sources);
+  const samples = () => [...sources].flatMap((groups) => groups());
+  collectedGauge(registry, 'estate_secrets_stale', '1 when a group serves a stale value', () =>
+    samples().flatMap(({ group, stale }) => (stale === undefined ? [] : [{ group, value: stale ? 1 : 0 }])),
   );
-  const sources = ageSources.get(ageGauge) ?? new Set<() => GroupAge[]>();
-  ageSources.set(ageGauge, sources);
+  collectedGauge(registry, 'estate_secrets_age_seconds', 'Seconds since the last successful refresh', () =>
+    samples().flatMap(({ group, ageSeconds }) =>
+      ageSeconds === undefined ? [] : [{ group, value: ageSeconds }],
+    ),
+  );
   return {
     apiCall: (operation, outcome) => calls.inc({ operation, outcome }),
     refresh: (outcome) => refreshes.inc({ outcome }),
-    stale: (group, isStale) => staleGauge.set({ group }, isStale ? 1 : 0),
-    addAges(ages) {
-      sources.add(ages);
-      return () => sources.delete(ages);
+    addHealth(groups) {
+      sources.add(groups);
+      return () => sources.delete(groups);
     },
   };
 }
@@ -60,26 +65,22 @@ function counter(registry: Registry, name: string, help: string, labelNames: str
   return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
-function gauge(registry: Registry, name: string, help: string, labelNames: string[]): Gauge {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Gauge;
+/** A per-group gauge set from `values` at every scrape. */
+function collectedGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  values: () => { group: string; value: number }[],
+): void {
+  if (registry.getSingleMetric(name)) return;
   const created: Gauge = new Gauge({
     name,
     help,
-    labelNames,
+    labelNames: ['group'],
     registers: [registry],
-    ...(name === 'estate_secrets_age_seconds'
-      ? {
-          collect() {
-            created.reset();
-            for (const ages of ageSources.get(created) ?? []) {
-              for (const { group, ageSeconds } of ages()) {
-                if (ageSeconds !== undefined) created.set({ group }, ageSeconds);
-              }
-            }
-          },
-        }
-      : {}),
+    collect() {
+      created.reset();
+      for (const { group, value } of values()) created.set({ group }, value);
+    },
   });
-  return created;
 }

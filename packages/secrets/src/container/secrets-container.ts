@@ -33,7 +33,7 @@ export class SecretsContainer<M extends ServiceManifest> implements Secrets<M> {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly abort = new AbortController();
   private readonly scheduler: RefreshScheduler;
-  private readonly removeAges: () => void;
+  private readonly removeHealthMetrics: () => void;
   private inFlight: Promise<RefreshReport> | undefined;
   private lastRoundReadFailed = false;
   private failureStreak = 0;
@@ -54,10 +54,11 @@ export class SecretsContainer<M extends ServiceManifest> implements Secrets<M> {
         return !this.lastRoundReadFailed;
       },
     });
-    this.removeAges = deps.metrics.addAges(() =>
+    this.removeHealthMetrics = deps.metrics.addHealth(() =>
       Object.entries(this.health().groups).map(([key, g]) => ({
         group: this.groupOf(key),
         ageSeconds: g.ageSeconds,
+        stale: g.absent ? undefined : g.stale,
       })),
     );
   }
@@ -69,7 +70,6 @@ export class SecretsContainer<M extends ServiceManifest> implements Secrets<M> {
     const outcome = applyRound(declared, undefined, await fetchRound(source, declared, context), Date.now());
     if (outcome.problems.length > 0) throw new SecretsLoadError(this.service, outcome.problems);
     this.snapshot = outcome.next;
-    this.updateStaleGauges();
     this.scheduler.start();
   }
 
@@ -146,7 +146,7 @@ export class SecretsContainer<M extends ServiceManifest> implements Secrets<M> {
     this.closed = true;
     this.scheduler.stop();
     this.abort.abort();
-    this.removeAges();
+    this.removeHealthMetrics();
     this.deps.source.close();
   }
 
@@ -180,7 +180,6 @@ export class SecretsContainer<M extends ServiceManifest> implements Secrets<M> {
   private record(outcome: RoundOutcome, before: Snapshot, started: number): void {
     const { logger } = this.deps.options;
     for (const groupOutcome of Object.values(outcome.groups)) this.deps.metrics.refresh(groupOutcome);
-    this.updateStaleGauges();
     for (const rejected of outcome.rejected) {
       if (before.groups.get(rejected.key)?.rejectedVersionId === rejected.versionId) continue;
       logger.error(
@@ -239,12 +238,6 @@ export class SecretsContainer<M extends ServiceManifest> implements Secrets<M> {
         ...(p.fieldPath ? { fieldPath: p.fieldPath } : {}),
       })),
     };
-  }
-
-  private updateStaleGauges(): void {
-    for (const [key, group] of Object.entries(this.health().groups)) {
-      if (!group.absent) this.deps.metrics.stale(this.groupOf(key), group.stale);
-    }
   }
 
   private groupOf(key: string): string {

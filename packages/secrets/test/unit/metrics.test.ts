@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { defineSecrets, loadSecrets, secret } from '../../src';
@@ -33,5 +34,31 @@ describe('metrics', () => {
     expect(text).toMatch(/estate_secrets_age_seconds\{group="metered"\} \d/);
     first.close();
     second.close();
+  });
+
+  it('shows a group stale at scrape time while a refresh round is still retrying, and fresh after', async () => {
+    const registry = new Registry();
+    const manifest = defineSecrets({
+      service: 'metered',
+      secrets: { metered: secret('metered', z.object({ token: z.string() })) },
+    });
+    const secrets = await loadSecrets(manifest, aws.options({ registry, refreshIntervalMs: 100 }));
+    const staleValue = async () =>
+      (await registry.metrics()).match(/^estate_secrets_stale\{group="metered"\} (\d)$/m)?.[1];
+    try {
+      expect(await staleValue()).toBe('0');
+      aws.endpoint.setFaults([{ kind: 'drop' }]);
+      // Two intervals without a good read; the round keeps retrying (its deadline is 30 s).
+      const until = Date.now() + 3_000;
+      while ((await staleValue()) !== '1' && Date.now() < until) await sleep(50);
+      expect(await staleValue()).toBe('1');
+      aws.endpoint.clearFaults();
+      const recovered = Date.now() + 5_000;
+      while ((await staleValue()) !== '0' && Date.now() < recovered) await sleep(50);
+      expect(await staleValue()).toBe('0');
+    } finally {
+      aws.endpoint.clearFaults();
+      secrets.close();
+    }
   });
 });
