@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { catalog } from '@estate/secrets/catalog';
-import { TEST_REGION } from '@estate/testing';
-import { runTypeScript, WORKSPACE } from '../support/run-node';
+import { runTypeScript as runFromSource, TEST_REGION } from '@estate/testing';
 import {
   createSecret,
   enableRotation,
@@ -12,6 +11,10 @@ import {
   useRotatorEndpoint,
   valueAt,
 } from '../support/secrets';
+
+const WORKSPACE = join(__dirname, '../../../..');
+const runTypeScript = (entry: string, args: string[], env: Record<string, string>) =>
+  runFromSource(entry, args, { cwd: WORKSPACE, env });
 
 const JWT = 'estate/dev/jwt';
 const ESTATE_SECRETS = join(WORKSPACE, 'packages/secrets/src/cli/main.ts');

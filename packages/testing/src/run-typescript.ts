@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const WORKSPACE = join(__dirname, '../../../..');
+// By URL, so the child finds tsx whatever its working directory.
 const TSX = pathToFileURL(require.resolve('tsx')).href;
 
 export interface ProcessResult {
@@ -12,17 +11,19 @@ export interface ProcessResult {
 }
 
 /**
- * Runs a TypeScript entry from source in a child process. Asynchronous on purpose: the local
- * endpoint (and the rotator behind it) run in this process and must keep answering.
+ * Runs a TypeScript entry from source in a child process (`node --conditions=estate-source
+ * --import tsx`), with a clean AWS environment: the admin key of the local endpoint, no shared
+ * config or credential files of the machine. Asynchronous on purpose: a local endpoint running in
+ * the test process must keep answering while the child waits on it.
  */
 export function runTypeScript(
   entry: string,
   args: string[],
-  env: Record<string, string>,
+  options: { cwd: string; env?: Record<string, string> },
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=estate-source', '--import', TSX, entry, ...args], {
-      cwd: WORKSPACE,
+      cwd: options.cwd,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -33,7 +34,7 @@ export function runTypeScript(
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         NODE_NO_WARNINGS: '1',
-        ...env,
+        ...options.env,
       },
     });
     let stdout = '';
