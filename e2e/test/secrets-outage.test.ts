@@ -1,15 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, ETL_ARGS, type IsolatedStack, startIsolatedStack } from './support/isolated-stack';
+import { api, capture, ETL_ARGS, type IsolatedStack, startIsolatedStack } from './support/isolated-stack';
+import { soak } from './support/soak';
 
-// Reliability, issue 9 case 1 (short variant): Secrets Manager and SSM drop every connection for
-// OUTAGE_MS while a client drives authenticated requests and a summary job runs. Reads come from
+// Reliability, issue 9 case 1: Secrets Manager and SSM drop every connection for OUTAGE_MS (20 s;
+// 5 minutes under `pnpm test:soak`) while a client drives authenticated requests and a summary job runs. Reads come from
 // memory, so nothing fails. The services refresh every second (ESTATE_SECRETS_REFRESH_SECONDS=1), so
 // refreshes fail inside the outage: the backend's `estate_secrets_stale` gauge and /readyz report its
 // secrets stale (a group is stale once its last good read is older than two intervals), and fresh
 // again once the endpoint answers.
-jest.setTimeout(120_000);
+jest.setTimeout(soak(150_000, 900_000));
 
-const OUTAGE_MS = 5_000;
+const OUTAGE_MS = soak(20_000, 300_000);
 /** How long after the faults are cleared the stale indicator may take to go back (retry backoff tops at 2 s). */
 const RECOVERY_MS = 10_000;
 const CLIENTS = 4;
@@ -24,9 +25,9 @@ function staleGauges(metrics: string): Record<string, number> {
 }
 
 async function backendStaleness(backendUrl: string) {
-  const gauges = staleGauges(await (await fetch(`${backendUrl}/metrics`)).text());
-  const ready = await fetch(`${backendUrl}/readyz`);
-  const body = (await ready.json()) as { checks?: Record<string, { ok: boolean; error?: string }> };
+  const gauges = staleGauges((await capture(`${backendUrl}/metrics`)).text);
+  const ready = await capture(`${backendUrl}/readyz`);
+  const body = JSON.parse(ready.text) as { checks?: Record<string, { ok: boolean; error?: string }> };
   return {
     staleGroups: Object.keys(gauges).filter((group) => gauges[group] === 1),
     groups: Object.keys(gauges).length,
@@ -145,11 +146,17 @@ test('a Secrets Manager outage: zero failed requests, the job completes, secrets
   expect(recoveryMs).toBeLessThan(RECOVERY_MS);
   for (const service of stack.services) {
     const deadline = Date.now() + RECOVERY_MS;
-    let status = (await fetch(`${service.url}/readyz`)).status;
+    let status = (await capture(`${service.url}/readyz`)).status;
     while (status !== 200 && Date.now() < deadline) {
       await sleep(250);
-      status = (await fetch(`${service.url}/readyz`)).status;
+      status = (await capture(`${service.url}/readyz`)).status;
     }
     expect([service.name, status]).toEqual([service.name, 200]);
   }
+});
+
+test('leak scan (case 4): no secret value in any line printed or response received during the outage', async () => {
+  const scan = await env.leakScan();
+  expect(scan.values).toBeGreaterThanOrEqual(8);
+  expect(scan.leaks).toEqual([]);
 });

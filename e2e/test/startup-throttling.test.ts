@@ -1,12 +1,13 @@
 import type { LocalEndpoint } from '@estate/secrets-local';
-import { ETL_ARGS, type IsolatedStack, startIsolatedStack } from './support/isolated-stack';
+import { capture, ETL_ARGS, type IsolatedStack, startIsolatedStack } from './support/isolated-stack';
+import { soak } from './support/soak';
 
 // Reliability, issue 9 case 2 (short variant): Secrets Manager and SSM throttle the first calls
 // while backend and ai-worker start side by side, then again while the ETL starts. Every one of them
 // retries (capped backoff, full jitter) and starts within its deadline.
 jest.setTimeout(120_000);
 
-const THROTTLED_CALLS = 4;
+const THROTTLED_CALLS = soak(4, 10);
 const START_DEADLINE_MS = 30_000;
 
 let env: IsolatedStack | undefined;
@@ -48,7 +49,14 @@ test('a throttling storm at startup: backend, ai-worker and the ETL all start wi
   endpoint.clearFaults();
 
   for (const service of stack.services) {
-    const ready = await fetch(`${service.url}/readyz`);
+    const ready = await capture(`${service.url}/readyz`);
     expect([service.name, ready.status]).toEqual([service.name, 200]);
   }
+});
+
+test('leak scan (case 4): no secret value in any line printed or response received during the storm', async () => {
+  if (!env) throw new Error('the stack did not start (see the test above)');
+  const scan = await env.leakScan();
+  expect(scan.values).toBeGreaterThanOrEqual(8);
+  expect(scan.leaks).toEqual([]);
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type PostgresTarget, type RabbitmqTarget, usePostgres, useRabbitmq } from '@estate/testing';
 import { type Stack, type StackOptions, startStack } from '../../src/stack';
-import { adminClient, readSecret } from '../../src/stack/secrets-endpoint';
+import { adminClient } from '../../src/stack/secrets-endpoint';
+import { endpointSecretValues, findLeaks } from './leak-scan';
 import { type IsolatedRedis, isolatedRedis } from './private-redis';
 
 /** The months, regions and table the ETL stand-in has fixtures for. */
@@ -27,8 +28,25 @@ export interface IsolatedStack {
   output: string[];
   /** The last lines, for a failure message. */
   tail(): string;
+  /**
+   * Issue 9 case 4: reads every version of every secret from the endpoint (so rotated values are
+   * in), stops the stack (so the shutdown lines are in), then searches every line the processes
+   * printed and every response body `api` captured for each value. Call it once, at the end.
+   */
+  leakScan(): Promise<LeakScan>;
   /** Stops the stack (if still running) and removes the database, vhost and Redis. */
   cleanup(): Promise<void>;
+}
+
+export interface LeakScan {
+  /** How many distinct secret values were searched for. */
+  values: number;
+  /** Secret name to the number of its versions that gave values (a rotated secret has 2 or more). */
+  versions: Record<string, number>;
+  /** Labels of the ones found (secret name, version, field; never the value). */
+  leaks: string[];
+  /** How many lines and response bodies were searched. */
+  texts: number;
 }
 
 /**
@@ -76,10 +94,32 @@ export async function startIsolatedStack(
     await cleanup().catch(() => {});
     throw new Error(`the stack did not start: ${(error as Error).message}\n${tail()}`);
   }
-  return { stack, postgres, output, tail, cleanup };
+  const leakScan = async (): Promise<LeakScan> => {
+    const client = adminClient(stack!.secretsUrl);
+    let values: Awaited<ReturnType<typeof endpointSecretValues>>;
+    try {
+      values = await endpointSecretValues(client);
+    } finally {
+      client.destroy();
+    }
+    await stack!.stop();
+    const texts = [...output, ...capturedResponses];
+    const versions: Record<string, number> = {};
+    for (const label of new Set(values.map(({ label }) => label.split('.')[0]!))) {
+      const name = label.split('@')[0]!;
+      versions[name] = (versions[name] ?? 0) + 1;
+    }
+    return {
+      values: new Set(values.map(({ value }) => value)).size,
+      versions,
+      leaks: findLeaks(values, texts),
+      texts: texts.length,
+    };
+  };
+  return { stack, postgres, output, tail, leakScan, cleanup };
 }
 
-/** Every response body `api` received in this test file, for the leak scan. */
+/** Every response body `api` (or `capture`) received in this test file, for the leak scan. */
 export const capturedResponses: string[] = [];
 
 /** fetch against the backend, JSON in and out. */
@@ -103,52 +143,19 @@ export async function api<T>(
   return { status: response.status, body: JSON.parse(text) as T };
 }
 
+/** fetch, keeping the body for the leak scan (routes outside `api`: /metrics, /readyz). */
+export async function capture(url: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  capturedResponses.push(text);
+  return { status: response.status, text };
+}
+
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The secret fields of the dev catalog: what must never appear in a log line or a response. */
-const SECRET_FIELDS: Record<string, string[]> = {
-  database: ['password'],
-  rabbitmq: ['url'],
-  jwt: ['secret'],
-  ses: ['smtpPassword'],
-  openai: ['apiKey'],
-  kreb: ['apiKey'],
-  molit: ['serviceKey'],
-};
-
-/** The current values of every secret field the stack's services loaded. */
-export async function loadedSecretValues(
-  endpointUrl: string,
-): Promise<Array<{ name: string; value: string }>> {
-  const client = adminClient(endpointUrl);
-  try {
-    const values: Array<{ name: string; value: string }> = [];
-    const add = (group: string, fields: string[], secret: Record<string, unknown>, label = '') => {
-      for (const field of fields) {
-        const value = secret[field];
-        if (typeof value === 'string' && value.length > 0)
-          values.push({ name: `${group}.${field}${label}`, value });
-      }
-    };
-    for (const [group, fields] of Object.entries(SECRET_FIELDS)) {
-      add(group, fields, await readSecret(client, `estate/dev/${group}`));
-    }
-    // The backend keeps AWSPREVIOUS of jwt too (verification across a rotation).
-    const previousJwt = await readSecret<Record<string, unknown>>(
-      client,
-      'estate/dev/jwt',
-      'AWSPREVIOUS',
-    ).catch(() => undefined);
-    if (previousJwt) add('jwt', ['secret'], previousJwt, ' (AWSPREVIOUS)');
-    return values;
-  } finally {
-    client.destroy();
   }
 }

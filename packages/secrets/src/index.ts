@@ -4,10 +4,12 @@ export * from './manifest';
 export { type LoadOptions, optionsFromEnvironment } from './options';
 export {
   createSecretsLogger,
+  MIN_SCRUB_LENGTH,
   REDACTED,
   redact,
   type SensitiveValue,
   type SensitiveValueSource,
+  sensitiveValues,
 } from './redaction';
 export type {
   FetchContext,
