@@ -24,6 +24,8 @@ export const ETL_ARGS = [
 export interface IsolatedStack {
   stack: Stack;
   postgres: PostgresTarget;
+  /** The stack's Redis (`redis.server` restarts it when private). */
+  redis: IsolatedRedis;
   /** Every line the stack's processes printed, `service | line`. */
   output: string[];
   /** The last lines, for a failure message. */
@@ -54,8 +56,12 @@ export interface LeakScan {
  * (the apps take those from their secrets), and an in-memory secrets endpoint.
  */
 export async function startIsolatedStack(
-  options: Pick<StackOptions, 'onSecretsReady' | 'readyTimeoutMs' | 'serviceEnvironment'> = {},
+  options: Pick<StackOptions, 'onSecretsReady' | 'readyTimeoutMs' | 'serviceEnvironment'> & {
+    /** A broker of the caller's (it starts and removes it) instead of a vhost on the shared one. */
+    rabbitmq?: Pick<RabbitmqTarget, 'url'>;
+  } = {},
 ): Promise<IsolatedStack> {
+  const { rabbitmq: ownRabbitmq, ...stackOptions } = options;
   const workDir = mkdtempSync(join(tmpdir(), 'estate-e2e-'));
   const output: string[] = [];
   const tail = () => output.slice(-60).join('\n');
@@ -71,9 +77,13 @@ export async function startIsolatedStack(
     if (failed) throw failed.reason;
   };
   try {
-    [postgres, rabbitmq, redis] = await Promise.all([usePostgres(), useRabbitmq(), isolatedRedis()]);
+    [postgres, rabbitmq, redis] = await Promise.all([
+      usePostgres(),
+      ownRabbitmq ? undefined : useRabbitmq(),
+      isolatedRedis(),
+    ]);
     stack = await startStack({
-      ...options,
+      ...stackOptions,
       root: resolve(__dirname, '..', '..', '..'),
       ports: { secrets: 0, openai: 0, kreb: 0, molit: 0, backend: 0, aiWorker: 0 },
       policyFile: join(workDir, 'access-policy.json'),
@@ -85,7 +95,7 @@ export async function startIsolatedStack(
           username: postgres.user,
           ...(postgres.password === undefined ? {} : { password: postgres.password }),
         },
-        rabbitmq: { url: rabbitmq.url },
+        rabbitmq: { url: (ownRabbitmq ?? rabbitmq)!.url },
         redis: { host: redis.host, port: redis.port },
       },
       output: (service, line) => output.push(`${service} | ${line}`),
@@ -116,7 +126,7 @@ export async function startIsolatedStack(
       texts: texts.length,
     };
   };
-  return { stack, postgres, output, tail, leakScan, cleanup };
+  return { stack, postgres, redis, output, tail, leakScan, cleanup };
 }
 
 /** Every response body `api` (or `capture`) received in this test file, for the leak scan. */
