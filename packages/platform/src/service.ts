@@ -8,6 +8,7 @@ import {
 } from '@estate/secrets';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { DeferredLogger } from './deferred-logger';
 
 export interface ServiceStart<M extends ServiceManifest> {
   secrets: Secrets<M>;
@@ -28,12 +29,16 @@ export async function startService<M extends ServiceManifest>(
 ): Promise<ServiceStart<M>> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // The container logs refresh failures and rejected versions for as long as it runs: without a
+  // logger of its own it would be silent, so it writes through the leak-guard logger made below.
+  const containerLogger = new DeferredLogger();
   let secrets: Secrets<M>;
   try {
     secrets = await loadSecrets(manifest, {
       ...optionsFromEnvironment(environment),
       variables: environment,
       registry,
+      logger: containerLogger,
     });
   } catch (error) {
     if (error instanceof SecretsError) {
@@ -46,6 +51,7 @@ export async function startService<M extends ServiceManifest>(
     level: logLevel(secrets),
     base: { service: manifest.service },
   });
+  containerLogger.attach(logger);
   logger.info({ env: secrets.env, source: secrets.source }, 'secrets loaded');
   return { secrets, logger, registry };
 }
