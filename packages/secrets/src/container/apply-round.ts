@@ -127,7 +127,10 @@ function applyGroup(
   let nextPrevious = base.previous;
   if (previous?.ok) {
     const loaded = loadVersion(secret, base.previous, previous, undefined);
-    nextPrevious = loaded === 'rejected' ? undefined : loaded;
+    // A rejected AWSPREVIOUS is a malformed version this process never served (put, refused, then
+    // replaced by a good one): the value it did serve until now stays the previous one, so what
+    // was made with it (tokens signed with that JWT key) keeps verifying.
+    nextPrevious = loaded === 'rejected' ? lastServed(base.current, next) : loaded;
   } else if (previous?.failure.notFound) {
     nextPrevious = undefined;
   } else if (previous) {
@@ -147,6 +150,11 @@ function applyGroup(
     lastErrorName: undefined,
     rejectedVersionId: undefined,
   };
+}
+
+/** The version served until this round, when the round moved AWSCURRENT away from it. */
+function lastServed(served: LoadedVersion | undefined, next: LoadedVersion): LoadedVersion | undefined {
+  return served && served.versionId !== next.versionId ? served : undefined;
 }
 
 /** Reuses the loaded version when the id is the same; otherwise parses, validates and redacts. */

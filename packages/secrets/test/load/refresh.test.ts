@@ -104,6 +104,32 @@ describe('refresh against the local endpoint', () => {
     expect(loaded.previous('key')?.token).toBe(first);
   });
 
+  it('a malformed version put and then replaced: the value served before it stays the previous one', async () => {
+    counter += 1;
+    const name = `estate/dev/refresh-malformed-${counter}`;
+    const served = random();
+    const servedVersion = await aws.createSecret(name, { token: served });
+    const manifest = defineSecrets({
+      service: 'refresher',
+      secrets: { key: secret(name.split('/')[2]!, Token, { keepPrevious: true }) },
+    });
+    const loaded = await loadSecrets(manifest, aws.options());
+    open.push(loaded as never);
+
+    // An operator puts a value its schema refuses, then puts a good one: AWSPREVIOUS is now the
+    // refused version, which this process never served (a JWT key: tokens signed before it).
+    await aws.putSecret(name, { token: random(3) });
+    expect((await loaded.refresh()).groups.key).toBe('rejected');
+    const fixed = random();
+    await aws.putSecret(name, { token: fixed });
+    expect((await loaded.refresh()).groups.key).toBe('changed');
+
+    expect(loaded.get('key').token).toBe(fixed);
+    expect(loaded.previous('key')?.token).toBe(served);
+    expect(loaded.previousVersionId('key')).toBe(servedVersion);
+    expect(loaded.health().status).toBe('fresh');
+  });
+
   it('keeps serving during an outage, shows stale, logs once, and recovers by itself', async () => {
     const { loaded, names, log } = await setup({
       refreshIntervalMs: 100,
