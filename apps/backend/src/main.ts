@@ -41,8 +41,8 @@ async function main(): Promise<void> {
     });
   });
   const keyPrefix = 'estate:';
-  // BullMQ blocks on its connections: it needs maxRetriesPerRequest null (it sets it on its own).
-  const summaries = new SummaryQueue({ ...redisOptions, maxRetriesPerRequest: null }, `${keyPrefix}bull`);
+  // A producer only (nothing blocking): it fails fast while Redis is away (503), see SummaryQueue.
+  const summaries = new SummaryQueue(redisOptions, `${keyPrefix}bull`);
 
   const consumer = new MarketUpdatedConsumer({
     url: () => secrets.get('rabbitmq').url,

@@ -107,6 +107,8 @@ export function createServer(deps: ServerDeps): Express {
         redis: async () => {
           await deps.redis.ping();
         },
+        // The job queue's own connection: it reconnects on its own schedule after an outage.
+        queue: () => deps.summaries.ready(),
         rabbitmq: async () => {
           if (!deps.events.isConnected()) throw new Error('not connected');
         },

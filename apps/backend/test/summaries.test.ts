@@ -7,8 +7,10 @@ import {
 import amqp from 'amqplib';
 import request from 'supertest';
 import { DEFAULT_NAMES, MarketUpdatedConsumer } from '../src/events/market-updated-consumer';
+import { SummaryQueue } from '../src/queue/summary-queue';
 import { type Backend, startBackend } from './support/backend';
 import { insertDeals } from './support/market-fixtures';
+import { freePort, startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { random } from './support/seed';
 
 let backend: Backend;
@@ -92,6 +94,51 @@ describe('POST /api/v1/regions/:code/summary', () => {
   ])('answers 400 to %j', async (body, code, field) => {
     const response = await post('/api/v1/regions/11680/summary', body).expect(400);
     expect(response.body.error).toMatchObject({ code, field });
+  });
+});
+
+describe('while the queue cannot reach Redis', () => {
+  // Before: BullMQ's connection queued every command until Redis came back, so a summary request
+  // hung for as long as the outage (and then answered 200, or the client gave up).
+  it('answers 503 queue_unavailable with Retry-After at once, /readyz names the queue, and it serves again once Redis is back', async () => {
+    const port = await freePort();
+    let redis = await startPrivateRedis(port);
+    const queue = new SummaryQueue({ host: '127.0.0.1', port }, 'estate-outage:bull');
+    const app = backend.withSettings({}, { summaries: queue });
+    const summary = () =>
+      request(app)
+        .post('/api/v1/regions/11680/summary')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ period: '2024-04' });
+    try {
+      const queued = await summary().expect(202);
+      await stopPrivateRedis(redis);
+
+      const started = Date.now();
+      const refused = await summary().expect(503);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.body.error).toMatchObject({ code: 'queue_unavailable', field: null });
+      const job = await request(app)
+        .get(`/api/v1/jobs/${queued.body.job.id}`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(503);
+      expect(job.headers['retry-after']).toBe('5');
+      const ready = await request(app).get('/readyz').expect(503);
+      expect(ready.body.failing).toContain('queue');
+
+      redis = await startPrivateRedis(port);
+      // It reconnects by itself (at most 2 s between attempts); the job is new (that Redis kept nothing).
+      let status = 0;
+      await waitFor(async () => {
+        status = (await summary()).status;
+        return status !== 503;
+      });
+      expect(status).toBe(202);
+    } finally {
+      await queue.close().catch(() => {});
+      await stopPrivateRedis(redis);
+    }
   });
 });
 

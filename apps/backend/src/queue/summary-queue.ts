@@ -1,5 +1,6 @@
 import { MARKET_SUMMARY_QUEUE, MarketSummaryJob, marketSummaryJobId } from '@estate/contracts';
-import { type ConnectionOptions, type Job, Queue } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
 
 export type JobState =
   | 'waiting'
@@ -28,16 +29,35 @@ export interface EnqueueResult {
   created: boolean;
 }
 
+/** Redis cannot be reached right now (down, restarting, reconnecting); asking again later may work. */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+  readonly code = 'queue_unavailable';
+}
+
 /**
  * The producer side of the `market-summary` queue. Job ids are derived from region, period and
  * data version, so asking twice (two users, or an event redelivered) yields one job.
+ *
+ * It fails fast while Redis is away instead of waiting for it: BullMQ's default connection queues
+ * every command until Redis is back (an HTTP request would hang for as long as the outage), so the
+ * connection runs without ioredis' offline queue and with one retry per command, and any failure
+ * while the connection is not ready is a QueueUnavailableError (the API answers 503 + Retry-After).
+ * It reconnects by itself; the caller asks again.
  */
 export class SummaryQueue {
   private readonly queue: Queue<MarketSummaryJob>;
 
-  constructor(connection: ConnectionOptions, prefix: string) {
+  constructor(connection: RedisOptions, prefix: string) {
     this.queue = new Queue<MarketSummaryJob>(MARKET_SUMMARY_QUEUE, {
-      connection,
+      connection: {
+        ...connection,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        // BullMQ's default waits up to 20 s between attempts once an outage lasts 10 s; a producer
+        // that answers 503 meanwhile should be back within 2 s of Redis (about Retry-After).
+        retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+      },
       prefix,
       defaultJobOptions: {
         attempts: 5,
@@ -51,14 +71,16 @@ export class SummaryQueue {
   async enqueue(request: MarketSummaryJob): Promise<EnqueueResult> {
     const data = MarketSummaryJob.parse(request);
     const id = marketSummaryJobId(data);
-    const existing = await this.queue.getJob(id);
-    if (existing) {
-      // A failed summary for this data version is retried rather than answered forever.
-      if ((await existing.getState()) === 'failed') await existing.retry('failed');
-      return { job: await view(existing), created: false };
-    }
-    const job = await this.queue.add('summarize', data, { jobId: id });
-    return { job: await view(job), created: true };
+    return this.reach(async () => {
+      const existing = await this.queue.getJob(id);
+      if (existing) {
+        // A failed summary for this data version is retried rather than answered forever.
+        if ((await existing.getState()) === 'failed') await existing.retry('failed');
+        return { job: await view(existing), created: false };
+      }
+      const job = await this.queue.add('summarize', data, { jobId: id });
+      return { job: await view(job), created: true };
+    });
   }
 
   /** Many at once (one round trip per chunk); ids are deterministic, so repeats are no-ops. */
@@ -68,18 +90,51 @@ export class SummaryQueue {
         const data = MarketSummaryJob.parse(request);
         return { name: 'summarize', data, opts: { jobId: marketSummaryJobId(data) } };
       });
-      await this.queue.addBulk(chunk);
+      await this.reach(() => this.queue.addBulk(chunk));
     }
   }
 
   async find(id: string): Promise<JobView | undefined> {
-    const job = await this.queue.getJob(id);
-    return job ? view(job) : undefined;
+    return this.reach(async () => {
+      const job = await this.queue.getJob(id);
+      return job ? view(job) : undefined;
+    });
+  }
+
+  /** Resolves when the queue's own connection is ready (for /readyz); QueueUnavailableError otherwise. */
+  async ready(): Promise<void> {
+    await this.reach(async () => {});
+  }
+
+  /** Runs a queue operation, turning "Redis is not there" (before or during it) into QueueUnavailableError. */
+  private async reach<T>(operation: () => Promise<T>): Promise<T> {
+    const client = await this.queue.client;
+    if (client.status !== 'ready') {
+      throw new QueueUnavailableError(`Redis connection is ${client.status}`);
+    }
+    try {
+      return await operation();
+    } catch (error) {
+      if (client.status === 'ready' && !isConnectionError(error)) throw error;
+      throw new QueueUnavailableError(`Redis connection is ${client.status}`, { cause: error });
+    }
   }
 
   close(): Promise<void> {
     return this.queue.close();
   }
+}
+
+/** What ioredis throws when a command cannot reach Redis (no offline queue, retries spent, socket gone). */
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    error.message.includes('enableOfflineQueue') ||
+    error.message === 'Connection is closed.' ||
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
+  );
 }
 
 async function view(job: Job<MarketSummaryJob>): Promise<JobView> {

@@ -7,7 +7,7 @@ import type { MarketData } from '../db/market';
 import { ApiError, notFound } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
 import { parseInput } from '../http/validate';
-import type { SummaryQueue } from '../queue/summary-queue';
+import { QueueUnavailableError, type SummaryQueue } from '../queue/summary-queue';
 import { RegionParams } from './market';
 
 export const SummaryBody = z.strictObject({ period: Period.optional() });
@@ -46,7 +46,9 @@ export function summaryRoutes(deps: {
         `no deals are loaded for region ${code}${body.period ? ` in ${body.period}` : ''}`,
       );
     }
-    const { job, created } = await deps.summaries.enqueue({ region: code, ...latest });
+    const { job, created } = await unlessUnavailable(() =>
+      deps.summaries.enqueue({ region: code, ...latest }),
+    );
     response
       .status(created ? 202 : 200)
       .location(`/api/v1/jobs/${job.id}`)
@@ -65,12 +67,12 @@ export function summaryRoutes(deps: {
       description: 'queued (200 when the same job already exists)',
       schema: z.object({ job: Job, created: z.boolean() }),
     },
-    errors: [404],
+    errors: [404, 503],
   });
 
   router.get('/api/v1/jobs/:id', auth, async (request, response) => {
     const { id } = parseInput(JobParams, request.params, 'params');
-    const job = await deps.summaries.find(id);
+    const job = await unlessUnavailable(() => deps.summaries.find(id));
     if (!job) throw notFound('job');
     response.json({ job });
   });
@@ -81,8 +83,27 @@ export function summaryRoutes(deps: {
     auth: true,
     params: JobParams,
     response: { status: 200, description: 'the job', schema: z.object({ job: Job }) },
-    errors: [404],
+    errors: [404, 503],
   });
 
   return router;
+}
+
+/** Seconds a client is told to wait while the job queue's Redis is away (it reconnects within about that). */
+export const QUEUE_RETRY_AFTER_SECONDS = 5;
+
+/** A queue that cannot reach Redis answers 503 with Retry-After at once, rather than hang or 500. */
+async function unlessUnavailable<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof QueueUnavailableError)) throw error;
+    throw new ApiError(
+      503,
+      'queue_unavailable',
+      'summary jobs cannot be reached right now; retry later',
+      null,
+      { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) },
+    );
+  }
 }
