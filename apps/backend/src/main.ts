@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     enqueue: (jobs) => summaries.enqueueMany(jobs),
     logger,
   });
-  await consumer.start();
+  // A broker outage at startup must not crash-loop the pod: it connects when the broker is back.
+  await consumer.startOrRetry();
 
   const integrations = new RuntimeSecretStore({
     env: secrets.env,

@@ -25,20 +25,29 @@ export interface MarketUpdatedConsumerOptions {
   names?: ConsumerNames;
   /** Unacknowledged messages in flight at most. */
   prefetch?: number;
-  /** Delay before reconnecting, and before a failed message is handed back. */
+  /** Delay before a message whose jobs could not be enqueued is handed back. */
   retryDelayMs?: number;
+  /**
+   * Reconnection backoff: attempt n waits a random time up to min(maxMs, baseMs * 2^n) (full
+   * jitter, so replicas do not reconnect in step after a broker restart). It never gives up.
+   */
+  reconnect?: { baseMs: number; maxMs: number };
 }
+
+export const DEFAULT_RECONNECT = { baseMs: 500, maxMs: 10_000 };
 
 /**
  * Consumes `market.updated` and enqueues a summary refresh per region and period it names. A
  * message is acked only after its jobs are in Redis; a malformed one is dead-lettered; one whose
- * jobs could not be enqueued is requeued after a pause. Reconnects when the connection drops.
+ * jobs could not be enqueued is requeued after a pause. Reconnects with backoff when the
+ * connection or the channel drops, or when the broker is not there at startup (`startOrRetry`).
  */
 export class MarketUpdatedConsumer {
   private connection: ChannelModel | undefined;
   private channel: Channel | undefined;
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectAttempt = 0;
   private readonly names: ConsumerNames;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -50,8 +59,51 @@ export class MarketUpdatedConsumer {
     return this.channel !== undefined;
   }
 
+  /** Connects and starts consuming; rejects when the broker cannot be reached (nothing is left open). */
   async start(): Promise<void> {
     const connection = await amqp.connect(this.options.url());
+    const { queue } = this.names;
+    try {
+      connection.on('error', (error: Error) =>
+        this.options.logger.warn({ err: error }, 'rabbitmq connection error'),
+      );
+      const channel = await this.openChannel(connection);
+      connection.on('close', () => this.lost(connection));
+      // A channel closed by the broker (not the connection) would stop consumption silently.
+      channel.on('close', () => {
+        if (this.channel === channel) void connection.close().catch(() => {});
+      });
+      this.connection = connection;
+      this.channel = channel;
+      this.reconnectAttempt = 0;
+      await channel.consume(queue, (message) => {
+        if (!message) return;
+        const handling = this.handle(channel, message).finally(() => this.inFlight.delete(handling));
+        this.inFlight.add(handling);
+      });
+    } catch (error) {
+      this.channel = undefined;
+      this.connection = undefined;
+      await connection.close().catch(() => {});
+      throw error;
+    }
+    this.options.logger.info({ queue }, 'consuming market.updated');
+  }
+
+  /**
+   * start(), and when the broker cannot be reached, keeps trying in the background with the
+   * reconnection backoff (/readyz reports rabbitmq meanwhile) instead of failing the process.
+   */
+  async startOrRetry(): Promise<void> {
+    try {
+      await this.start();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'rabbitmq unavailable at startup; retrying');
+      this.scheduleReconnect();
+    }
+  }
+
+  private async openChannel(connection: ChannelModel): Promise<Channel> {
     const channel = await connection.createChannel();
     const { queue, deadLetterExchange, deadLetterQueue } = this.names;
     await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
@@ -61,18 +113,7 @@ export class MarketUpdatedConsumer {
     await channel.assertQueue(queue, { durable: true, deadLetterExchange });
     await channel.bindQueue(queue, EVENTS_EXCHANGE, MARKET_UPDATED);
     await channel.prefetch(this.options.prefetch ?? 10);
-    connection.on('error', (error: Error) =>
-      this.options.logger.warn({ err: error }, 'rabbitmq connection error'),
-    );
-    connection.on('close', () => this.lost());
-    this.connection = connection;
-    this.channel = channel;
-    await channel.consume(queue, (message) => {
-      if (!message) return;
-      const handling = this.handle(channel, message).finally(() => this.inFlight.delete(handling));
-      this.inFlight.add(handling);
-    });
-    this.options.logger.info({ queue }, 'consuming market.updated');
+    return channel;
   }
 
   /** Stops consuming, lets in-flight messages finish (ack or nack), then closes the connection. */
@@ -99,39 +140,61 @@ export class MarketUpdatedConsumer {
     const jobs = event.data.regions.flatMap((region) =>
       event.data.periods.map((period) => ({ region, period, dataVersion: event.data.dataVersion })),
     );
+    const context = {
+      runId: event.data.runId,
+      dataVersion: event.data.dataVersion,
+      jobs: jobs.length,
+      redelivered: message.fields.redelivered,
+    };
     try {
       await this.options.enqueue(jobs);
-      channel.ack(message);
-      this.options.logger.info(
-        { runId: event.data.runId, dataVersion: event.data.dataVersion, jobs: jobs.length },
-        'market.updated: summaries enqueued',
-      );
     } catch (error) {
-      this.options.logger.warn(
-        { err: error, runId: event.data.runId },
-        'market.updated: enqueue failed; requeued',
-      );
+      this.options.logger.warn({ err: error, ...context }, 'market.updated: enqueue failed; requeued');
       await delay(this.options.retryDelayMs ?? 1_000);
       // The channel may have closed meanwhile: then the broker redelivers by itself.
       if (this.channel === channel) channel.nack(message, false, true);
+      return;
     }
+    if (this.channel !== channel) {
+      // Acking on a closed channel throws; the broker hands the message out again (enqueue is idempotent).
+      this.options.logger.warn(
+        context,
+        'market.updated: channel closed before the ack; it will be redelivered',
+      );
+      return;
+    }
+    channel.ack(message);
+    this.options.logger.info(context, 'market.updated: summaries enqueued');
   }
 
-  private lost(): void {
+  private lost(connection: ChannelModel): void {
+    // Only the current connection's loss reconnects (not one stop() or a failed start() closed).
+    if (this.connection !== connection) return;
     this.channel = undefined;
     this.connection = undefined;
     if (this.stopping) return;
     this.options.logger.warn({}, 'rabbitmq connection lost; reconnecting');
-    const retry = () => {
-      this.reconnectTimer = setTimeout(() => {
-        if (this.stopping) return;
-        this.start().catch((error: unknown) => {
-          this.options.logger.warn({ err: error }, 'rabbitmq reconnect failed');
-          retry();
-        });
-      }, this.options.retryDelayMs ?? 1_000);
-    };
-    retry();
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const { baseMs, maxMs } = this.options.reconnect ?? DEFAULT_RECONNECT;
+    const attempt = this.reconnectAttempt;
+    this.reconnectAttempt += 1;
+    const delayMs = Math.round(Math.random() * Math.min(maxMs, baseMs * 2 ** attempt));
+    this.reconnectTimer = setTimeout(() => {
+      if (this.stopping) return;
+      this.start().then(
+        () => this.options.logger.info({ attempts: attempt + 1 }, 'rabbitmq reconnected'),
+        (error: unknown) => {
+          this.options.logger.warn(
+            { err: error, attempt: attempt + 1, delayMs },
+            'rabbitmq reconnect failed',
+          );
+          this.scheduleReconnect();
+        },
+      );
+    }, delayMs);
   }
 }
 

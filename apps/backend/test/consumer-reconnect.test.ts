@@ -1,0 +1,139 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { EVENTS_EXCHANGE, MARKET_UPDATED, type MarketSummaryJob } from '@estate/contracts';
+import { type RabbitmqTarget, useRabbitmq } from '@estate/testing';
+import amqp from 'amqplib';
+import pino from 'pino';
+import { MarketUpdatedConsumer } from '../src/events/market-updated-consumer';
+import { freePort } from './support/private-redis';
+
+// The consumer against a broker that goes away: a TCP proxy in front of the suite's vhost, which
+// the test cuts (every connection dropped, new ones refused) and restores on the same port.
+
+let rabbitmq: RabbitmqTarget;
+
+beforeAll(async () => {
+  rabbitmq = await useRabbitmq();
+});
+
+afterAll(() => rabbitmq?.cleanup());
+
+class CuttableProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
+
+  async open(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = createConnection(this.target);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.server = server;
+  }
+
+  async cut(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+}
+
+function recordingLogger() {
+  const lines: Array<{ msg: string; attempt?: number; delayMs?: number; time: number }> = [];
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(JSON.parse(String(chunk)));
+        callback();
+      },
+    }),
+  );
+  return { logger, lines };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('a broker that goes away and comes back: reconnect attempts with growing capped delays, never giving up, then consumption resumes', async () => {
+  const target = new URL(rabbitmq.url);
+  const proxy = new CuttableProxy(await freePort(), {
+    host: target.hostname,
+    port: Number(target.port || 5672),
+  });
+  const viaProxy = new URL(rabbitmq.url);
+  viaProxy.port = String(proxy.port);
+  const { logger, lines } = recordingLogger();
+  const enqueued: MarketSummaryJob[][] = [];
+  const consumer = new MarketUpdatedConsumer({
+    url: () => viaProxy.toString(),
+    enqueue: async (jobs) => {
+      enqueued.push(jobs);
+    },
+    logger,
+    reconnect: { baseMs: 50, maxMs: 400 },
+  });
+  try {
+    // Down at startup: the process does not fail, it keeps trying.
+    await consumer.startOrRetry();
+    expect(consumer.isConnected()).toBe(false);
+    await waitFor(() => lines.filter((line) => line.msg === 'rabbitmq reconnect failed').length >= 2);
+    await proxy.open();
+    await waitFor(() => consumer.isConnected());
+
+    // Lost while running: attempts go on for as long as it is down (3 s here), each delay capped.
+    await proxy.cut();
+    await waitFor(() => !consumer.isConnected());
+    const cutAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const failures = lines.filter((line) => line.msg === 'rabbitmq reconnect failed' && line.time >= cutAt);
+    expect(failures.length).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...failures.map((line) => line.delayMs!))).toBeLessThanOrEqual(400);
+    // The delays grow: the first after the loss is drawn below 50 ms, the later ones below 400 ms.
+    expect(failures[0]!.attempt).toBe(1);
+    expect(failures[0]!.delayMs).toBeLessThanOrEqual(50);
+    await proxy.open();
+    await waitFor(() => consumer.isConnected());
+    expect(lines.some((line) => line.msg === 'rabbitmq reconnected' && line.time >= cutAt)).toBe(true);
+
+    const connection = await amqp.connect(rabbitmq.url);
+    try {
+      const channel = await connection.createConfirmChannel();
+      const event = {
+        runId: 'run-reconnect',
+        dataVersion: 'run-reconnect',
+        regions: ['11680'],
+        periods: ['2024-05'],
+        counts: { inserted: 1, updated: 0, unchanged: 0 },
+      };
+      channel.publish(EVENTS_EXCHANGE, MARKET_UPDATED, Buffer.from(JSON.stringify(event)), {
+        persistent: true,
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+    await waitFor(() => enqueued.length === 1);
+    expect(enqueued[0]).toEqual([{ region: '11680', period: '2024-05', dataVersion: 'run-reconnect' }]);
+  } finally {
+    await consumer.stop();
+    await proxy.cut();
+  }
+});
