@@ -122,7 +122,7 @@ async function control(request: IncomingMessage, response: ServerResponse, fault
   send(response, 200, 'application/json', JSON.stringify(faults));
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string): void {
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
   if (response.headersSent) return;
   response.writeHead(status, { 'content-type': type });
   response.end(body);
