@@ -1,8 +1,10 @@
 // `pnpm --filter @estate/etl bench`: 500,000 synthetic deals from the local stand-in through the
-// job's load path (client -> parse -> normalise -> one json_to_recordset() upsert per page, the
-// next page read ahead, one transaction per region-month), beside a row-by-row INSERT baseline over the same client, in the same run.
+// job's load path (client -> parse -> normalise -> per page COPY into the stage and one merge, the
+// next page read ahead, one transaction per region-month with its watermark), beside a row-by-row
+// INSERT baseline over the same client, in the same run. Prints the CPU each process spent.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate } from '@estate/db';
 import { usePostgres } from '@estate/testing';
@@ -21,7 +23,7 @@ const UPSERT_ONE = `
   INSERT INTO apartment_deals AS t (deal_key, ordinal, lawd_cd, umd_cd, umd_nm, jibun, apt_seq, apt_nm, apt_dong,
     build_year, deal_date, deal_amount, exclu_use_ar, floor, dealing_gbn, cancelled, cancel_date, rgst_date, data_version)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-  ON CONFLICT (deal_key, ordinal) DO UPDATE SET cancelled = excluded.cancelled, cancel_date = excluded.cancel_date,
+  ON CONFLICT (lawd_cd, deal_date, deal_key, ordinal) DO UPDATE SET cancelled = excluded.cancelled, cancel_date = excluded.cancel_date,
     rgst_date = excluded.rgst_date, data_version = excluded.data_version, updated_at = now()
   WHERE (t.cancelled, t.cancel_date, t.rgst_date) IS DISTINCT FROM (excluded.cancelled, excluded.cancel_date, excluded.rgst_date)`;
 
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 50);
 
+    const cpuBefore = await cpuSeconds(pool, standIn.pid);
     const bulkStart = performance.now();
     let bulkRows = 0;
     for (const period of PERIODS) {
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
       }
     }
     const bulkSeconds = (performance.now() - bulkStart) / 1000;
+    const cpuAfter = await cpuSeconds(pool, standIn.pid);
     const rerunStart = performance.now();
     await loadPeriod(
       pool,
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
     const rows = [
       ['path', 'rows', 'seconds', 'rows/s', 'peak RSS'],
       [
-        'bulk (one upsert per page, read ahead)',
+        'bulk (COPY + merge per page, read ahead)',
         String(bulkRows),
         bulkSeconds.toFixed(1),
         fmt(bulkRate),
@@ -122,6 +126,12 @@ async function main(): Promise<void> {
       `\nbulk / row-by-row: ${(bulkRate / baselineRate).toFixed(1)}x (target 20x); bulk ${fmt(bulkRate)} rows/s (target 50,000); peak RSS ${(bulkPeakRss / 2 ** 20).toFixed(0)} MB (target 300 MB).\nBoth include fetching and parsing the XML from the stand-in (its own process);\n` +
         `peak RSS is the job's process during the bulk load, sampled every 50 ms. ${REGIONS.length} regions x ${PERIODS.length} months x ${PER_PERIOD} deals, 1000 per page.\n` +
         `The baseline is measured on ${BASELINE_ROWS} rows (one region-month, one transaction) and extrapolated to ${bulkRows}.\n`,
+    );
+    const perRow = (key: keyof CpuSeconds) =>
+      `${key} ${(((cpuAfter[key] - cpuBefore[key]) * 1e6) / bulkRows).toFixed(1)}`;
+    process.stdout.write(
+      `CPU during the bulk load, us per row: ${perRow('job')}, ${perRow('standIn')}, ${perRow('postgres')} ` +
+        `(the database's backends and its writer processes); ${(bulkSeconds * 2e6) / bulkRows} us of the 2 cores' time per row, load average ${loadAverage()}.\n`,
     );
   } finally {
     await pool.end();
@@ -173,7 +183,7 @@ async function rowByRow(
 }
 
 /** The stand-in in its own process, as the real API would be: its XML generation is not measured here. */
-async function startStandInProcess(): Promise<{ url: string; stop(): void }> {
+async function startStandInProcess(): Promise<{ url: string; pid: number; stop(): void }> {
   const child = spawn(
     process.execPath,
     [
@@ -196,8 +206,40 @@ async function startStandInProcess(): Promise<{ url: string; stop(): void }> {
     });
     child.on('exit', () => reject(new Error('stand-in exited')));
   });
-  return { url, stop: () => child.kill() };
+  return { url, pid: child.pid ?? 0, stop: () => child.kill() };
 }
+
+interface CpuSeconds {
+  job: number;
+  standIn: number;
+  postgres: number;
+}
+
+/** User + system CPU seconds of this process, the stand-in, and PostgreSQL's processes serving the bench. */
+async function cpuSeconds(pool: Pool, standInPid: number): Promise<CpuSeconds> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity
+     WHERE datname = current_database() OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+  );
+  const usage = process.cpuUsage();
+  return {
+    job: (usage.user + usage.system) / 1e6,
+    standIn: processCpu(standInPid),
+    postgres: rows.reduce((sum, row) => sum + processCpu(row.pid), 0),
+  };
+}
+
+/** utime + stime from /proc (Linux), in seconds; 0 where it cannot be read. */
+function processCpu(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
 

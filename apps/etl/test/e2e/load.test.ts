@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type Harness, resetData, snapshot, startHarness } from '../support/harness';
 
 const RANGE = [
@@ -244,6 +245,27 @@ describe('failures', () => {
       expect(out).not.toContain(source === 'rone' ? h.keys.kreb : h.keys.molit);
     },
   );
+
+  it("text with COPY's special characters (tab, newline, backslash, a literal \\N) is stored as sent", async () => {
+    const original = readFileSync(`${__dirname}/../../dev/fixtures/molit/11650/202401.xml`, 'utf8');
+    h.standIn.setMolitDocument(
+      '11650',
+      '202401',
+      original
+        .replace('<aptNm>아크로리버파크</aptNm>', '<aptNm>아크로&#9;리버\\파크&#10;1</aptNm>')
+        .replace('<aptDong>102</aptDong>', '<aptDong>\\N</aptDong>'),
+    );
+    try {
+      const { exitCode } = await h.run(RANGE);
+      expect(exitCode).toBe(0);
+      const { rows } = await h.db.query(
+        `SELECT apt_nm, apt_dong FROM apartment_deals WHERE apt_seq = '11650-1139'`,
+      );
+      expect(rows).toEqual([{ apt_nm: '아크로\t리버\\파크\n1', apt_dong: '\\N' }]);
+    } finally {
+      h.standIn.setMolitDocument('11650', '202401', original);
+    }
+  });
 
   it('an unconfirmed publish fails the run; the next run publishes that event', async () => {
     const good = h.secrets.get('rabbitmq').url;
