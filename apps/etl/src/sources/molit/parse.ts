@@ -101,11 +101,12 @@ function interpretCode(code: string, message: string, context: MolitContext): 'o
   }
 }
 
+/** The item's own object, its values turned to text in place (the tree is ours and thrown away). */
 function toItem(value: unknown): MolitItem {
-  const item: MolitItem = {};
-  if (typeof value !== 'object' || value === null) return item;
-  for (const [field, raw] of Object.entries(value)) item[field] = text(raw);
-  return item;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const item = value as Record<string, unknown>;
+  for (const field in item) item[field] = text(item[field]);
+  return item as MolitItem;
 }
 
 function text(value: unknown): string | null {
