@@ -158,8 +158,13 @@ function requestLogging(logger: Logger) {
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
+    // 503 is the answer we chose while a dependency is away (Redis): expected, so a warning.
     customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+      error || (response.statusCode >= 500 && response.statusCode !== 503)
+        ? 'error'
+        : response.statusCode >= 400
+          ? 'warn'
+          : 'info',
   });
 }
 

@@ -1,6 +1,8 @@
+import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { type Backend, seededSecretStrings, startBackend } from './support/backend';
+import { freePort, startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { putSecret, random } from './support/seed';
 
 let backend: Backend;
@@ -259,6 +261,53 @@ describe('login rate limit', () => {
     expect(keys.join(' ')).not.toContain('@');
   });
 });
+
+describe('while the attempt counter cannot reach Redis', () => {
+  // Before: the limiter's eval failed and login answered 500 internal_error for the whole outage.
+  it('login answers 503 rate_limit_unavailable with Retry-After at once (fails closed), and logs in again once Redis is back', async () => {
+    const port = await freePort();
+    let server = await startPrivateRedis(port);
+    // As main.ts makes it: no offline queue, one retry per command.
+    const redis = new Redis({ host: '127.0.0.1', port, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    const app = backend.withSettings({}, { redis });
+    const address = email();
+    await request(app).post('/api/v1/auth/register').send({ email: address, password }).expect(201);
+    const login = () => request(app).post('/api/v1/auth/login').send({ email: address, password });
+    try {
+      await waitFor(async () => redis.status === 'ready');
+      await login().expect(200);
+      await stopPrivateRedis(server);
+
+      const started = Date.now();
+      const refused = await login().expect(503);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.body.error).toMatchObject({ code: 'rate_limit_unavailable', field: null });
+      // Routes that do not count attempts are not affected.
+      await request(app).post('/api/v1/auth/register').send({ email: email(), password }).expect(201);
+
+      server = await startPrivateRedis(port);
+      let status = 0;
+      await waitFor(async () => {
+        status = (await login()).status;
+        return status !== 503;
+      });
+      expect(status).toBe(200);
+    } finally {
+      redis.disconnect();
+      await stopPrivateRedis(server);
+    }
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('logs', () => {
   it('never contain a seeded secret value', async () => {

@@ -1,6 +1,7 @@
 import { MARKET_SUMMARY_QUEUE, MarketSummaryJob, marketSummaryJobId } from '@estate/contracts';
 import { type Job, Queue } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
+import { RedisUnavailableError, reachRedis } from '../redis/reach';
 
 export type JobState =
   | 'waiting'
@@ -29,8 +30,8 @@ export interface EnqueueResult {
   created: boolean;
 }
 
-/** Redis cannot be reached right now (down, restarting, reconnecting); asking again later may work. */
-export class QueueUnavailableError extends Error {
+/** The queue's Redis cannot be reached right now; asking again later may work. */
+export class QueueUnavailableError extends RedisUnavailableError {
   override readonly name = 'QueueUnavailableError';
   readonly code = 'queue_unavailable';
 }
@@ -108,33 +109,17 @@ export class SummaryQueue {
 
   /** Runs a queue operation, turning "Redis is not there" (before or during it) into QueueUnavailableError. */
   private async reach<T>(operation: () => Promise<T>): Promise<T> {
-    const client = await this.queue.client;
-    if (client.status !== 'ready') {
-      throw new QueueUnavailableError(`Redis connection is ${client.status}`);
-    }
     try {
-      return await operation();
+      return await reachRedis(await this.queue.client, operation);
     } catch (error) {
-      if (client.status === 'ready' && !isConnectionError(error)) throw error;
-      throw new QueueUnavailableError(`Redis connection is ${client.status}`, { cause: error });
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      throw new QueueUnavailableError(error.message, { cause: error.cause });
     }
   }
 
   close(): Promise<void> {
     return this.queue.close();
   }
-}
-
-/** What ioredis throws when a command cannot reach Redis (no offline queue, retries spent, socket gone). */
-function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  return (
-    error.name === 'MaxRetriesPerRequestError' ||
-    error.message.includes('enableOfflineQueue') ||
-    error.message === 'Connection is closed.' ||
-    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
-  );
 }
 
 async function view(job: Job<MarketSummaryJob>): Promise<JobView> {

@@ -9,6 +9,7 @@ import { EmailTakenError, type Memberships, type UserRow, type Users } from '../
 import { ApiError, notFound } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
 import { parseInput } from '../http/validate';
+import { RedisUnavailableError } from '../redis/reach';
 
 const Email = z
   .email()
@@ -120,7 +121,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     auth: false,
     body: LoginBody,
     response: { status: 200, description: 'a token', schema: TokenResponse },
-    errors: [401, 429],
+    errors: [401, 429, 503],
   });
 
   router.get('/api/v1/me', authenticate(deps.tokens), async (request, response) => {
@@ -145,8 +146,24 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   return router;
 }
 
+/** Seconds a client is told to wait while the attempt counter's Redis is away. */
+export const LIMITER_RETRY_AFTER_SECONDS = 5;
+
 async function limit(deps: AuthRoutesDeps, bucket: string, rule: RateLimitRule): Promise<void> {
-  const decision = await deps.limiter.hit(bucket, rule);
+  let decision: Awaited<ReturnType<RateLimiter['hit']>>;
+  try {
+    decision = await deps.limiter.hit(bucket, rule);
+  } catch (error) {
+    if (!(error instanceof RedisUnavailableError)) throw error;
+    // Fails closed: without the counter, password guessing would be unlimited.
+    throw new ApiError(
+      503,
+      'rate_limit_unavailable',
+      'login attempts cannot be counted right now; retry later',
+      null,
+      { 'Retry-After': String(LIMITER_RETRY_AFTER_SECONDS) },
+    );
+  }
   if (decision.allowed) return;
   throw new ApiError(429, 'rate_limited', 'too many login attempts; try again later', null, {
     'Retry-After': String(decision.retryAfterSeconds),
