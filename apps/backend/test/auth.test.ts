@@ -4,6 +4,7 @@ import request from 'supertest';
 import { type Backend, seededSecretStrings, startBackend } from './support/backend';
 import { freePort, startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { putSecret, random } from './support/seed';
+import { waitFor } from './support/wait-for';
 
 let backend: Backend;
 
@@ -300,14 +301,6 @@ describe('while the attempt counter cannot reach Redis', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('logs', () => {
   it('never contain a seeded secret value', async () => {

@@ -6,6 +6,7 @@ import amqp from 'amqplib';
 import pino from 'pino';
 import { MarketUpdatedConsumer } from '../src/events/market-updated-consumer';
 import { freePort } from './support/private-redis';
+import { waitFor } from './support/wait-for';
 
 // The consumer against a broker that goes away: a TCP proxy in front of the suite's vhost, which
 // the test cuts (every connection dropped, new ones refused) and restores on the same port.
@@ -62,14 +63,6 @@ function recordingLogger() {
     }),
   );
   return { logger, lines };
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 test('a broker that goes away and comes back: reconnect attempts with growing capped delays, never giving up, then consumption resumes', async () => {

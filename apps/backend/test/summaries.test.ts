@@ -12,6 +12,7 @@ import { type Backend, startBackend } from './support/backend';
 import { insertDeals } from './support/market-fixtures';
 import { freePort, startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { random } from './support/seed';
+import { waitFor } from './support/wait-for';
 
 let backend: Backend;
 let token: string;
@@ -205,11 +206,3 @@ describe('market.updated consumer', () => {
 });
 
 const jobIdOf = (region: string) => marketSummaryJobId({ region, period: '2024-05', dataVersion: 'run-3' });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
