@@ -131,7 +131,7 @@ async function main(): Promise<void> {
       `${key} ${(((cpuAfter[key] - cpuBefore[key]) * 1e6) / bulkRows).toFixed(1)}`;
     process.stdout.write(
       `CPU during the bulk load, us per row: ${perRow('job')}, ${perRow('standIn')}, ${perRow('postgres')} ` +
-        `(the database's backends and its writer processes); ${(bulkSeconds * 2e6) / bulkRows} us of the 2 cores' time per row, load average ${loadAverage()}.\n`,
+        `(the database's backends and its writer processes); ${((bulkSeconds * 2e6) / bulkRows).toFixed(0)} us of the 2 cores' time per row, load average ${loadAverage()}.\n`,
     );
   } finally {
     await pool.end();
