@@ -3,6 +3,7 @@ import { DealWriter } from '../db/deal-store';
 import { upsertRoneValues } from '../db/rone-store';
 import { addCounts, NO_CHANGES, type UpsertCounts } from '../db/upsert-counts';
 import { recordWatermark, type Watermark } from '../db/watermarks';
+import { SourceError } from '../errors';
 import { type DealRecord, InvalidItemError, normaliseDeal, Ordinals } from '../normalise/deal';
 import { normaliseRoneRows } from '../normalise/rone';
 import type { MolitItem } from '../sources/molit/parse';
@@ -93,6 +94,11 @@ async function loadDeals(
     for (const item of items) {
       try {
         const deal = normaliseDeal(item, mark.series);
+        // The page was asked for one region and month: a deal of another would be stored where no
+        // watermark covers it (and never re-fetched), so it is skipped with its reason.
+        if (deal.lawdCd !== mark.series) throw new InvalidItemError('sggCd is not the requested region');
+        if (!deal.dealDate.startsWith(mark.period))
+          throw new InvalidItemError('deal date is outside the requested month');
         deals.push({ ...deal, ordinal: ordinals.next(deal.dealKey) });
       } catch (error) {
         if (!(error instanceof InvalidItemError)) throw error;
@@ -107,6 +113,17 @@ async function loadDeals(
     loaded.pages += 1;
     loaded.rows += deals.length;
     loaded.counts = addCounts(loaded.counts, await writer.upsert(deals));
+  }
+  const skipped = Object.values(loaded.skipped).reduce((sum, count) => sum + count, 0);
+  if (loaded.rows === 0 && skipped > 0) {
+    // Not one usable deal: more likely a source that changed its format than a month without any.
+    const reasons = Object.entries(loaded.skipped)
+      .map(([reason, count]) => `${reason}: ${count}`)
+      .join(', ');
+    throw new SourceError(
+      `MOLIT ${mark.series} ${mark.period}: every one of ${skipped} deals was skipped (${reasons}); period not kept`,
+      { code: 'all_skipped', source: 'molit', scope: 'period' },
+    );
   }
   return loaded;
 }

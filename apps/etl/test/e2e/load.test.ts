@@ -267,6 +267,62 @@ describe('failures', () => {
     }
   });
 
+  it('a deal of another region or month than the page asked for is skipped with its reason, not stored elsewhere', async () => {
+    const original = readFileSync(`${__dirname}/../../dev/fixtures/molit/11650/202401.xml`, 'utf8');
+    let item = 0;
+    // The first deal says it is in 11680, the second that it was made in December 2023.
+    const edited = original.replace(/<item>[\s\S]*?<\/item>/g, (xml) => {
+      item += 1;
+      if (item === 1) return xml.replace('<sggCd>11650</sggCd>', '<sggCd>11680</sggCd>');
+      if (item === 2)
+        return xml
+          .replace('<dealYear>2024</dealYear>', '<dealYear>2023</dealYear>')
+          .replace('<dealMonth>1</dealMonth>', '<dealMonth>12</dealMonth>');
+      return xml;
+    });
+    expect(item).toBe(3);
+    h.standIn.setMolitDocument('11650', '202401', edited);
+    try {
+      const { exitCode, report } = await h.run(RANGE);
+      expect(exitCode).toBe(0);
+      expect(statusOf(report, 'molit/11650/2024-01')).toMatchObject({
+        status: 'loaded',
+        skipped: { 'sggCd is not the requested region': 1, 'deal date is outside the requested month': 1 },
+      });
+      const { rows } = await h.db.query(
+        `SELECT lawd_cd, to_char(deal_date, 'YYYY-MM') AS month, count(*)::int AS n FROM apartment_deals
+         WHERE apt_nm IN ('아크로리버파크', '반포자이', '래미안퍼스티지') GROUP BY 1, 2`,
+      );
+      expect(rows).toEqual([{ lawd_cd: '11650', month: '2024-01', n: 1 }]);
+    } finally {
+      h.standIn.setMolitDocument('11650', '202401', original);
+    }
+  });
+
+  it('a month whose every deal is skipped fails (no watermark, nothing kept): a changed format, not an empty month', async () => {
+    const original = readFileSync(`${__dirname}/../../dev/fixtures/molit/11650/202401.xml`, 'utf8');
+    h.standIn.setMolitDocument(
+      '11650',
+      '202401',
+      original.replaceAll(/<dealAmount>[^<]*<\/dealAmount>/g, '<dealAmount>n/a</dealAmount>'),
+    );
+    try {
+      const { exitCode, report } = await h.run(RANGE);
+      expect(exitCode).toBe(1);
+      expect(statusOf(report, 'molit/11650/2024-01')).toMatchObject({ status: 'failed' });
+      expect(statusOf(report, 'molit/11650/2024-01')?.reason).toBe(
+        'MOLIT 11650 2024-01: every one of 3 deals was skipped (dealAmount invalid: 3); period not kept',
+      );
+      expect(statusOf(report, 'molit/11680/2024-01')?.status).toBe('loaded');
+      const marks = await h.db.query(
+        `SELECT 1 FROM etl_watermarks WHERE source = 'molit' AND series = '11650' AND period = '2024-01'`,
+      );
+      expect(marks.rowCount).toBe(0);
+    } finally {
+      h.standIn.setMolitDocument('11650', '202401', original);
+    }
+  });
+
   it('an unconfirmed publish fails the run; the next run publishes that event', async () => {
     const good = h.secrets.get('rabbitmq').url;
     const broken = new URL(good);
