@@ -282,7 +282,8 @@ describe('while the attempt counter cannot reach Redis', () => {
 
       const started = Date.now();
       const refused = await login().expect(503);
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // A hang would last until Redis is back (after these lines): the bound only has to be finite.
+      expect(Date.now() - started).toBeLessThan(5_000);
       expect(refused.headers['retry-after']).toBe('5');
       expect(refused.body.error).toMatchObject({ code: 'rate_limit_unavailable', field: null });
       // Routes that do not count attempts are not affected.

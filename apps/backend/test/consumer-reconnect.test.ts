@@ -92,9 +92,10 @@ test('a broker that goes away and comes back: reconnect attempts with growing ca
     await waitFor(() => consumer.isConnected());
 
     // Lost while running: attempts go on for as long as it is down (3 s here), each delay capped.
+    // Taken before the cut: a refused reconnect can be logged before a poll sees the loss.
+    const cutAt = Date.now();
     await proxy.cut();
     await waitFor(() => !consumer.isConnected());
-    const cutAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const failures = lines.filter((line) => line.msg === 'rabbitmq reconnect failed' && line.time >= cutAt);
     expect(failures.length).toBeGreaterThanOrEqual(6);

@@ -117,7 +117,8 @@ describe('while the queue cannot reach Redis', () => {
 
       const started = Date.now();
       const refused = await summary().expect(503);
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // A hang would last until Redis is back (after these lines): the bound only has to be finite.
+      expect(Date.now() - started).toBeLessThan(5_000);
       expect(refused.headers['retry-after']).toBe('5');
       expect(refused.body.error).toMatchObject({ code: 'queue_unavailable', field: null });
       const job = await request(app)
