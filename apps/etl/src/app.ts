@@ -8,6 +8,7 @@ import { RunLog } from './db/runs';
 import { RunLockedError } from './errors';
 import { createMarketUpdatedPublisher } from './events/market-updated-publisher';
 import { addMonths, monthOf, periodRange } from './periods';
+import { DEFAULT_PARALLEL } from './run/load-periods';
 import { type Logger, type RunReport, runJob } from './run/run-job';
 import { formatSummary } from './run/summary';
 import type { manifest } from './secrets';
@@ -67,8 +68,10 @@ export async function runEtl(
     }),
   };
 
+  const parallel = args.parallel ?? DEFAULT_PARALLEL;
   const pool = createDatabasePool(() => secrets.get('database'), {
-    max: 4,
+    // One connection per period in flight, one for the run lock, one for watermarks and etl_runs.
+    max: Math.max(4, parallel + 2),
     connectionTimeoutMillis: 10_000,
     applicationName: 'estate-etl',
     // The run lock, loaders and migrations take the pool directly: the pool's own connect is
@@ -108,6 +111,7 @@ export async function runEtl(
           refetchDealsFrom: addMonths(currentMonth, -(lookback - 1)),
         },
         { runId, dataVersion: runId },
+        parallel,
       );
       runtime.out.write(formatSummary(report));
       return { exitCode: report.ok ? EXIT.ok : EXIT.failed, report };

@@ -22,7 +22,8 @@ export interface StandIn {
   molitBaseURL: string;
   faults: Fault[];
   /** Every API request served (or dropped), in order; keys are never recorded. */
-  requests: Array<RequestKey & { userAgent: string | undefined }>;
+  /** Every request, with when it arrived (`at`, ms since the epoch). */
+  requests: Array<RequestKey & { userAgent: string | undefined; at: number }>;
   /** Replaces a region's month (a whole getRTMSDataSvcAptTrade response) until close. */
   setMolitDocument(region: string, period: string, xml: string): void;
   close(): Promise<void>;
@@ -65,7 +66,11 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
             period: query.get('DEAL_YMD') ?? '',
             page: Number(query.get('pageNo') ?? '1'),
           };
-    standIn.requests.push({ ...key, userAgent: request.headers['user-agent'] });
+    standIn.requests.push({
+      ...key,
+      userAgent: request.headers['user-agent'],
+      at: performance.timeOrigin + performance.now(),
+    });
     const fault = takeFault(standIn.faults, key);
     if (fault?.kind === 'delay') await sleep(fault.ms ?? 100);
     if (fault?.kind === 'drop') {

@@ -3,13 +3,14 @@ import { UsageError } from '../errors';
 import { type Period, parsePeriod } from '../periods';
 
 export const USAGE = `usage: estate-etl run [--from YYYY-MM] [--to YYYY-MM] [--regions 11680,11110] [--tables A_2024_00045]
-                      [--page-size 1..1000] [--pace-ms N]
+                      [--page-size 1..1000] [--pace-ms N] [--parallel 1..8]
   --to        last month to load (default: the current month, UTC)
   --from      first month (default: --to minus the lookback months + 1, parameter config/etl_lookback_months)
   --regions   MOLIT LAWD codes (default: parameter config/etl_regions)
   --tables    R-ONE table ids (default: parameter config/etl_kreb_tables)
   --page-size rows per request for both sources (default 1000, the APIs' maximum)
   --pace-ms   least time between two requests to one source (default 250)
+  --parallel  periods loaded at once, each in its own transaction (default 2)
 exit codes: 0 every requested period loaded, 1 a period or the event failed, 2 usage, 3 another run holds the lock`;
 
 export interface RunArgs {
@@ -19,6 +20,7 @@ export interface RunArgs {
   tables?: string[];
   pageSize?: number;
   paceMs?: number;
+  parallel?: number;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -48,6 +50,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (values.tables !== undefined) args.tables = list(values.tables, '--tables');
   if (values['page-size'] !== undefined) args.pageSize = integer(values['page-size'], '--page-size', 1, 1000);
   if (values['pace-ms'] !== undefined) args.paceMs = integer(values['pace-ms'], '--pace-ms', 0, 60_000);
+  if (values.parallel !== undefined) args.parallel = integer(values.parallel, '--parallel', 1, 8);
   return args;
 }
 
@@ -63,6 +66,7 @@ function parse(argv: string[]) {
       tables: { type: 'string' },
       'page-size': { type: 'string' },
       'pace-ms': { type: 'string' },
+      parallel: { type: 'string' },
     },
   });
 }

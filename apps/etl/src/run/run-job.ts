@@ -3,9 +3,9 @@ import type { Pool } from 'pg';
 import type { RunLog } from '../db/runs';
 import { NO_CHANGES } from '../db/upsert-counts';
 import { CompletedPeriods } from '../db/watermarks';
-import { SourceError } from '../errors';
 import type { EventPublisher } from '../events/market-updated-publisher';
-import { loadPeriod, type PeriodLoad, type Sources } from './load-period';
+import type { Sources } from './load-period';
+import { DEFAULT_PARALLEL, loadPeriods } from './load-periods';
 import { type PeriodOutcome, periodSucceeded, skippedCount } from './outcome';
 import { planRun, type RunRequest } from './plan';
 
@@ -46,12 +46,13 @@ export interface RunReport {
 
 /**
  * One run, the run lock and migrations already taken care of by the caller: plan from the
- * watermarks, load period by period, then publish market.updated for what changed.
+ * watermarks, load the periods (`parallel` at once), then publish market.updated for what changed.
  */
 export async function runJob(
   deps: JobDeps,
   request: RunRequest,
   identity: { runId: string; dataVersion: string },
+  parallel = DEFAULT_PARALLEL,
 ): Promise<RunReport> {
   const { logger } = deps;
   const abandoned = await deps.runs.abandonStale();
@@ -72,44 +73,9 @@ export async function runJob(
     'run planned',
   );
 
-  let stoppedBy: string | undefined;
-  for (const task of plan.tasks) {
-    const mark = { source: task.source, series: task.series, period: task.period };
-    if (stoppedBy) {
-      outcomes.push({
-        ...mark,
-        status: 'not attempted',
-        counts: NO_CHANGES,
-        skipped: {},
-        reason: 'run stopped',
-      });
-      continue;
-    }
-    let load: PeriodLoad;
-    try {
-      load = await loadPeriod(deps.pool, deps.sources, mark, identity);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      outcomes.push({ ...mark, status: 'failed', counts: NO_CHANGES, skipped: {}, reason });
-      const scope = error instanceof SourceError ? error.scope : 'run';
-      logger.error({ ...mark, error: error instanceof Error ? error.name : 'Error', scope }, reason);
-      if (scope === 'run') stoppedBy = reason;
-      continue;
-    }
-    if (load.kind === 'empty') {
-      outcomes.push({
-        ...mark,
-        status: 'empty',
-        counts: NO_CHANGES,
-        skipped: {},
-        reason: 'no data published yet',
-      });
-      logger.info(mark, 'period empty');
-      continue;
-    }
-    outcomes.push({ ...mark, status: 'loaded', counts: load.counts, skipped: load.skipped });
-    logger.info({ ...mark, ...load.counts, rows: load.rows, refetch: task.refetch }, 'period loaded');
-  }
+  const loaded = await loadPeriods(deps, plan.tasks, identity, parallel);
+  outcomes.push(...loaded.outcomes);
+  const { stoppedBy } = loaded;
 
   const totals = totalsOf(outcomes);
   const republished = await republishEarlier(deps, identity.runId);

@@ -235,9 +235,10 @@ describe('failures', () => {
       expect(exitCode).toBe(1);
       expect(report?.stoppedBy).toContain(says);
       expect(out).toContain('stopped:');
+      // Two periods are loaded at once: one of the same source already in flight fails the same way.
       const failed = report?.outcomes.filter((o) => o.status === 'failed') ?? [];
-      expect(failed).toHaveLength(1);
-      expect(failed[0]?.source).toBe(source);
+      expect(failed.length).toBeGreaterThanOrEqual(1);
+      expect(failed.every((o) => o.source === source)).toBe(true);
       const after = report?.outcomes.filter((o) => o.status === 'not attempted') ?? [];
       expect(after.length).toBeGreaterThan(0);
       const marks = await h.db.query(`SELECT * FROM etl_watermarks WHERE source = $1`, [source]);
@@ -245,6 +246,62 @@ describe('failures', () => {
       expect(out).not.toContain(source === 'rone' ? h.keys.kreb : h.keys.molit);
     },
   );
+
+  it('periods in flight when the quota runs out finish and report; the rest are not attempted, in plan order', async () => {
+    // rone 2024-01 is slow and in flight when molit 11680 2024-01 (started beside it) gets 22.
+    h.standIn.faults.push(
+      { source: 'rone', period: '202401', kind: 'delay', ms: 500 },
+      { source: 'molit', kind: 'code', code: '22' },
+    );
+    const { exitCode, report } = await h.run([...RANGE, '--parallel', '2']);
+    expect(exitCode).toBe(1);
+    expect(report?.stoppedBy).toContain('daily request limit');
+    expect(report?.outcomes.map((o) => `${o.source}/${o.series}/${o.period} ${o.status}`)).toEqual([
+      'rone/A_2024_00045/2024-01 loaded',
+      'molit/11680/2024-01 failed',
+      'molit/11650/2024-01 not attempted',
+      'rone/A_2024_00045/2024-02 not attempted',
+      'molit/11680/2024-02 not attempted',
+      'molit/11650/2024-02 not attempted',
+      'rone/A_2024_00045/2024-03 not attempted',
+      'molit/11680/2024-03 not attempted',
+      'molit/11650/2024-03 not attempted',
+    ]);
+    const marks = await h.db.query(`SELECT source, series, period FROM etl_watermarks`);
+    expect(marks.rows).toEqual([{ source: 'rone', series: 'A_2024_00045', period: '2024-01' }]);
+  });
+
+  it('periods loaded at once still keep the pace per source, and load the same rows as one at a time', async () => {
+    const { exitCode: serialExit } = await h.run([...RANGE, '--page-size', '2', '--parallel', '1']);
+    expect(serialExit).toBe(0);
+    const serial = await snapshot(h.db);
+    await resetData(h.db);
+    h.standIn.requests.splice(0);
+    const paceMs = 40;
+    const { exitCode } = await h.run([
+      ...RANGE,
+      '--page-size',
+      '2',
+      '--parallel',
+      '4',
+      '--pace-ms',
+      String(paceMs),
+    ]);
+    expect(exitCode).toBe(0);
+    expect(await snapshot(h.db)).toEqual(serial);
+    for (const source of ['rone', 'molit'] as const) {
+      const requests = h.standIn.requests.filter((r) => r.source === source);
+      const gaps = requests.slice(1).map((r, i) => r.at - (requests[i] as { at: number }).at);
+      // Arrival times: a few ms of slack for the event loop and the socket.
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(paceMs - 5);
+    }
+    // The months really were in flight together: their pages interleave.
+    const molit = h.standIn.requests
+      .filter((r) => r.source === 'molit')
+      .map((r) => `${r.series}/${r.period}`);
+    const runs = molit.filter((key, i) => i === 0 || key !== molit[i - 1]).length;
+    expect(runs).toBeGreaterThan(new Set(molit).size);
+  });
 
   it("text with COPY's special characters (tab, newline, backslash, a literal \\N) is stored as sent", async () => {
     const original = readFileSync(`${__dirname}/../../dev/fixtures/molit/11650/202401.xml`, 'utf8');

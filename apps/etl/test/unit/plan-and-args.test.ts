@@ -24,12 +24,15 @@ describe('parseRunArgs', () => {
         '11680, 11110',
         '--tables',
         'A',
+        '--parallel',
+        '3',
       ]),
     ).toEqual({
       from: '2024-01',
       to: '2024-03',
       regions: ['11680', '11110'],
       tables: ['A'],
+      parallel: 3,
     });
   });
   it.each([
@@ -37,6 +40,9 @@ describe('parseRunArgs', () => {
     [['run', '--from', '2024-03', '--to', '2024-01']],
     [['run', '--regions', '1168']],
     [['run', '--page-size', '1001']],
+    [['run', '--parallel', '0']],
+    [['run', '--parallel', '9']],
+    [['run', '--parallel', '1.5']],
     [['load']],
     [['run', '--unknown']],
   ])('rejects %j with a UsageError', (argv) => {
