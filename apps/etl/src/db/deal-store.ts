@@ -2,6 +2,7 @@ import { finished } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DealRecord } from '../normalise/deal';
+import { copyRows } from './copy-rows';
 import { NO_CHANGES, type UpsertCounts } from './upsert-counts';
 
 /**
@@ -56,39 +57,25 @@ export class DealWriter {
     private readonly dataVersion: string,
   ) {}
 
-  async upsert(deals: DealRecord[]): Promise<UpsertCounts> {
-    if (deals.length === 0) return NO_CHANGES;
+  async upsert(deals: readonly DealRecord[]): Promise<UpsertCounts> {
+    return this.upsertCopy(copyRows(deals), deals.length);
+  }
+
+  /** A page already in COPY text (`copyRows`), as text or its UTF-8 bytes, of `deals` deals. */
+  async upsertCopy(rowsText: string | Uint8Array, deals: number): Promise<UpsertCounts> {
+    if (deals === 0) return NO_CHANGES;
     if (!this.staged) {
       await this.client.query(CREATE_STAGE);
       this.staged = true;
     }
     const copy = this.client.query(copyFrom(COPY_STAGE));
-    copy.end(copyRows(deals));
+    copy.end(rowsText);
     await finished(copy);
     const { rows } = await this.client.query<{ inserted: number; written: number }>(MERGE_STAGE, [
       this.dataVersion,
     ]);
     await this.client.query('TRUNCATE etl_deal_stage');
     const { inserted, written } = rows[0] ?? { inserted: 0, written: 0 };
-    return { inserted, updated: written - inserted, unchanged: deals.length - written };
+    return { inserted, updated: written - inserted, unchanged: deals - written };
   }
-}
-
-/** COPY text format in the stage's column order: tab-separated, `\N` for null, one line a deal. */
-export function copyRows(deals: DealRecord[]): string {
-  let rows = '';
-  for (const deal of deals) {
-    rows += `${deal.dealKey}\t${deal.ordinal}\t${deal.lawdCd}\t${text(deal.umdCd)}\t${text(deal.umdNm)}\t${text(deal.jibun)}\t${text(deal.aptSeq)}\t${text(deal.aptNm)}\t${text(deal.aptDong)}\t${deal.buildYear ?? NULL}\t${deal.dealDate}\t${deal.dealAmount}\t${deal.excluUseAr}\t${deal.floor ?? NULL}\t${text(deal.dealingGbn)}\t${deal.cancelled ? 't' : 'f'}\t${deal.cancelDate ?? NULL}\t${deal.rgstDate ?? NULL}\n`;
-  }
-  return rows;
-}
-
-const NULL = '\\N';
-const SPECIAL = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A text value for COPY: backslash, tab, newline and carriage return escaped. */
-function text(value: string | null): string {
-  if (value === null) return NULL;
-  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (special) => ESCAPES[special] as string) : value;
 }
