@@ -38,14 +38,14 @@ async function main(): Promise<void> {
   const postgres = await usePostgres();
   const standIn = await startStandInProcess();
   const pool = new Pool({ connectionString: postgres.connectionString, max: PARALLEL + 2 });
+  const molit = new MolitClient({
+    serviceKey: 'bench-key',
+    baseURL: `${standIn.url}/molit`,
+    secretName: 'estate/dev/molit',
+    http: new SourceHttp('molit', { ...DEFAULT_HTTP, paceMs: 0 }),
+  });
   try {
     await migrate(pool);
-    const molit = new MolitClient({
-      serviceKey: 'bench-key',
-      baseURL: `${standIn.url}/molit`,
-      secretName: 'estate/dev/molit',
-      http: new SourceHttp('molit', { ...DEFAULT_HTTP, paceMs: 0 }),
-    });
     const sources: Sources = { molit, rone: { periodPages: async function* () {} } };
 
     let peakRss = process.memoryUsage().rss;
@@ -146,10 +146,11 @@ async function main(): Promise<void> {
     const perRow = (key: keyof CpuSeconds) =>
       `${key} ${(((cpuAfter[key] - cpuBefore[key]) * 1e6) / bulkRows).toFixed(1)}`;
     process.stdout.write(
-      `CPU during the bulk load, us per row: ${perRow('job')}, ${perRow('standIn')}, ${perRow('postgres')} ` +
+      `CPU during the bulk load, us per row: ${perRow('job')} (${perRow('jobMain')}), ${perRow('standIn')}, ${perRow('postgres')} ` +
         `(the database's backends and its writer processes); ${((bulkSeconds * 2e6) / bulkRows).toFixed(0)} us of the 2 cores' time per row, load average ${loadAverage()}.\n`,
     );
   } finally {
+    await molit.close();
     await pool.end();
     standIn.stop();
     await postgres.cleanup();
@@ -241,6 +242,8 @@ async function startStandInProcess(): Promise<{ url: string; pid: number; stop()
 
 interface CpuSeconds {
   job: number;
+  /** The job's main thread alone (its JavaScript, the sockets); the rest of `job` is its worker and Node's threads. */
+  jobMain: number;
   standIn: number;
   postgres: number;
 }
@@ -254,15 +257,16 @@ async function cpuSeconds(pool: Pool, standInPid: number): Promise<CpuSeconds> {
   const usage = process.cpuUsage();
   return {
     job: (usage.user + usage.system) / 1e6,
+    jobMain: processCpu(process.pid, `/proc/self/task/${process.pid}/stat`),
     standIn: processCpu(standInPid),
     postgres: rows.reduce((sum, row) => sum + processCpu(row.pid), 0),
   };
 }
 
 /** utime + stime from /proc (Linux), in seconds; 0 where it cannot be read. */
-function processCpu(pid: number): number {
+function processCpu(pid: number, path = `/proc/${pid}/stat`): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;

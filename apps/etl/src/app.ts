@@ -121,6 +121,7 @@ export async function runEtl(
   } finally {
     stopRecycling();
     await pool.end();
+    await sources.molit.close();
   }
 }
 

@@ -4,16 +4,15 @@ import { upsertRoneValues } from '../db/rone-store';
 import { addCounts, NO_CHANGES, type UpsertCounts } from '../db/upsert-counts';
 import { recordWatermark, type Watermark } from '../db/watermarks';
 import { SourceError } from '../errors';
-import { type DealRecord, InvalidItemError, normaliseDeal, Ordinals } from '../normalise/deal';
 import { normaliseRoneRows } from '../normalise/rone';
-import type { MolitItem } from '../sources/molit/parse';
+import type { DealPage } from '../sources/molit/deal-page';
 import type { RoneRow } from '../sources/rone/parse';
 import { readAhead } from './read-ahead';
 
 /** The page streams the loader reads; the real clients, or anything yielding the same pages. */
 export interface Sources {
   rone: { periodPages(table: string, period: string): AsyncIterable<RoneRow[]> };
-  molit: { periodPages(region: string, period: string): AsyncIterable<MolitItem[]> };
+  molit: { periodDeals(region: string, period: string): AsyncIterable<DealPage> };
 }
 
 export type PeriodLoad =
@@ -87,32 +86,14 @@ async function loadDeals(
   dataVersion: string,
 ): Promise<Loaded> {
   const loaded: Loaded = { pages: 0, rows: 0, counts: NO_CHANGES, skipped: {} };
-  const ordinals = new Ordinals();
-  // Pages are normalised in source order (ordinals depend on it), ahead of the upserts.
-  const normalise = (items: MolitItem[]): DealRecord[] => {
-    const deals: DealRecord[] = [];
-    for (const item of items) {
-      try {
-        const deal = normaliseDeal(item, mark.series);
-        // The page was asked for one region and month: a deal of another would be stored where no
-        // watermark covers it (and never re-fetched), so it is skipped with its reason.
-        if (deal.lawdCd !== mark.series) throw new InvalidItemError('sggCd is not the requested region');
-        if (!deal.dealDate.startsWith(mark.period))
-          throw new InvalidItemError('deal date is outside the requested month');
-        deals.push({ ...deal, ordinal: ordinals.next(deal.dealKey) });
-      } catch (error) {
-        if (!(error instanceof InvalidItemError)) throw error;
-        loaded.skipped[error.message] = (loaded.skipped[error.message] ?? 0) + 1;
-      }
-    }
-    return deals;
-  };
   const writer = new DealWriter(client, dataVersion);
-  const pages = sources.molit.periodPages(mark.series, mark.period);
-  for await (const deals of readAhead(mapPages(pages, normalise))) {
+  // Parsed, normalised and numbered off this thread (the client's page worker), one page ahead.
+  for await (const page of readAhead(sources.molit.periodDeals(mark.series, mark.period))) {
     loaded.pages += 1;
-    loaded.rows += deals.length;
-    loaded.counts = addCounts(loaded.counts, await writer.upsert(deals));
+    loaded.rows += page.rows;
+    for (const [reason, count] of Object.entries(page.skipped))
+      loaded.skipped[reason] = (loaded.skipped[reason] ?? 0) + count;
+    loaded.counts = addCounts(loaded.counts, await writer.upsertCopy(page.copy, page.rows));
   }
   const skipped = Object.values(loaded.skipped).reduce((sum, count) => sum + count, 0);
   if (loaded.rows === 0 && skipped > 0) {

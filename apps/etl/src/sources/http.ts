@@ -38,7 +38,25 @@ export class SourceHttp {
    * Fetches and interprets one response, retrying while `interpret` (or the transport) fails with
    * a retryable SourceError; capped exponential backoff with full jitter.
    */
-  async get<T>(url: URL, what: string, interpret: (status: number, body: string) => T): Promise<T> {
+  get<T>(url: URL, what: string, interpret: (status: number, body: string) => T | Promise<T>): Promise<T> {
+    return this.request(url, what, (response) => response.text(), interpret);
+  }
+
+  /** `get` with the body as bytes: handed on (transferred) without being decoded here. */
+  getBytes<T>(
+    url: URL,
+    what: string,
+    interpret: (status: number, body: ArrayBuffer) => T | Promise<T>,
+  ): Promise<T> {
+    return this.request(url, what, (response) => response.arrayBuffer(), interpret);
+  }
+
+  private async request<B, T>(
+    url: URL,
+    what: string,
+    read: (response: Response) => Promise<B>,
+    interpret: (status: number, body: B) => T | Promise<T>,
+  ): Promise<T> {
     let last: SourceError | undefined;
     for (let attempt = 0; attempt < this.settings.attempts; attempt += 1) {
       if (attempt > 0) {
@@ -46,8 +64,8 @@ export class SourceHttp {
         await sleep(Math.random() * cap);
       }
       try {
-        const { status, body } = await this.fetchText(url, what);
-        return interpret(status, body);
+        const { status, body } = await this.fetchBody(url, what, read);
+        return await interpret(status, body);
       } catch (error) {
         if (!(error instanceof SourceError) || !error.retryable) throw error;
         last = error;
@@ -66,10 +84,14 @@ export class SourceHttp {
     if (start > now) await sleep(start - now);
   }
 
-  private async fetchText(url: URL, what: string): Promise<{ status: number; body: string }> {
+  private async fetchBody<B>(
+    url: URL,
+    what: string,
+    read: (response: Response) => Promise<B>,
+  ): Promise<{ status: number; body: B }> {
     await this.pace();
     let response: Response;
-    let body: string;
+    let body: B;
     try {
       response = await fetch(url, {
         headers: {
@@ -78,7 +100,7 @@ export class SourceHttp {
         },
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
-      body = await response.text();
+      body = await read(response);
     } catch (error) {
       // undici's "fetch failed" wraps ECONNRESET / UND_ERR_SOCKET; its cause never holds the URL's query.
       throw new SourceError(`${what}: connection failed (${transportReason(error)})`, {

@@ -1,6 +1,8 @@
 import { EtlError, IncompletePeriodError } from '../../errors';
 import { compact, type Period } from '../../periods';
 import type { SourceHttp } from '../http';
+import type { DealPage } from './deal-page';
+import { MolitPageReader } from './page-reader';
 import { type MolitItem, parseMolitResponse } from './parse';
 
 export interface MolitClientOptions {
@@ -12,6 +14,8 @@ export interface MolitClientOptions {
   /** numOfRows, at most 1000. */
   pageSize?: number;
   http: SourceHttp;
+  /** Where `periodDeals` parses pages; default: its own worker thread. */
+  reader?: MolitPageReader;
 }
 
 export const MOLIT_BASE_URL = 'https://apis.data.go.kr/1613000/RTMSDataSvcAptTrade';
@@ -22,6 +26,7 @@ export class MolitClient {
   private readonly baseURL: string;
   private readonly pageSize: number;
   private readonly serviceKey: string;
+  private readonly reader: MolitPageReader;
 
   constructor(private readonly options: MolitClientOptions) {
     if (options.serviceKey.trim() === '') {
@@ -41,27 +46,66 @@ export class MolitClient {
     }
     this.pageSize = pageSize;
     this.baseURL = (options.baseURL ?? MOLIT_BASE_URL).replace(/\/+$/, '');
+    this.reader = options.reader ?? new MolitPageReader();
   }
 
   /** The pages of one region's month; nothing for an empty month; IncompletePeriodError when short. */
   async *periodPages(region: string, period: Period): AsyncGenerator<MolitItem[]> {
+    const pages = this.paged(region, period, async (url, what) => {
+      const page = await this.options.http.get(url, what, (status, body) =>
+        parseMolitResponse(status, body, { what, secretName: this.options.secretName }),
+      );
+      return page.kind === 'empty' ? page : { ...page, count: page.items.length };
+    });
+    for await (const page of pages) yield page.items;
+  }
+
+  /**
+   * The same pages as `periodPages`, parsed, normalised (ordinals across the month's pages) and
+   * turned into COPY text by the page reader's worker thread.
+   */
+  async *periodDeals(region: string, period: Period): AsyncGenerator<DealPage> {
+    const reader = this.reader;
+    const month = reader.openMonth(region, period);
+    try {
+      yield* this.paged(region, period, (url, what) =>
+        this.options.http.getBytes(url, what, (status, body) =>
+          reader.read(month, status, body, { what, secretName: this.options.secretName }),
+        ),
+      );
+    } finally {
+      reader.closeMonth(month);
+    }
+  }
+
+  /** Stops the page reader's worker thread, if it was started. */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+
+  /** Pages 1, 2, .. until totalCount items arrived; a page short of the page size before that is an error. */
+  private async *paged<P extends { kind: 'items'; total: number; count: number }>(
+    region: string,
+    period: Period,
+    fetchPage: (url: URL, what: string) => Promise<P | { kind: 'empty' }>,
+  ): AsyncGenerator<P> {
     let received = 0;
     let total: number | undefined;
     for (let pageNo = 1; total === undefined || received < total; pageNo += 1) {
-      const what = `MOLIT ${region} ${period} page ${pageNo}`;
-      const page = await this.options.http.get(this.url(region, period, pageNo), what, (status, body) =>
-        parseMolitResponse(status, body, { what, secretName: this.options.secretName }),
+      const page = await fetchPage(
+        this.url(region, period, pageNo),
+        `MOLIT ${region} ${period} page ${pageNo}`,
       );
       if (page.kind === 'empty') {
         if (total === undefined) return;
         throw this.short(region, period, received, total);
       }
       total ??= page.total;
-      received += page.items.length;
-      if (page.items.length === 0 || (page.items.length < this.pageSize && received < total)) {
+      received += page.count;
+      if (page.count === 0 || (page.count < this.pageSize && received < total)) {
         throw this.short(region, period, received, total);
       }
-      yield page.items;
+      yield page;
     }
     if (total !== undefined && received !== total) throw this.short(region, period, received, total);
   }
