@@ -52,7 +52,10 @@ export function readDealPage(
       if (deal.lawdCd !== month.region) throw new InvalidItemError('sggCd is not the requested region');
       if (!deal.dealDate.startsWith(month.period))
         throw new InvalidItemError('deal date is outside the requested month');
-      deals.push({ ...deal, ordinal: month.ordinals.next(deal.dealKey) });
+      // The same object, its ordinal added (no copy of 18 fields per deal).
+      const record = deal as DealRecord;
+      record.ordinal = month.ordinals.next(deal.dealKey);
+      deals.push(record);
     } catch (error) {
       if (!(error instanceof InvalidItemError)) throw error;
       skipped[error.message] = (skipped[error.message] ?? 0) + 1;
