@@ -292,8 +292,12 @@ describe('failures', () => {
     for (const source of ['rone', 'molit'] as const) {
       const requests = h.standIn.requests.filter((r) => r.source === source);
       const gaps = requests.slice(1).map((r, i) => r.at - (requests[i] as { at: number }).at);
-      // Arrival times: a few ms of slack for the event loop and the socket.
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(paceMs - 5);
+      // Arrival times at the stand-in: one request delayed on a loaded box shortens its gap and
+      // lengthens the one before, so each gap gets half the pace of slack and their mean almost
+      // none. A pace kept per period instead of per source gives gaps of a few ms.
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(paceMs / 2);
+      const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+      expect(mean).toBeGreaterThanOrEqual(paceMs - 2);
     }
     // The months really were in flight together: their pages interleave.
     const molit = h.standIn.requests

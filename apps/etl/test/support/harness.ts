@@ -6,6 +6,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { EVENTS_EXCHANGE, MARKET_UPDATED, type MarketUpdated } from '@estate/contracts';
+import { migrate } from '@estate/db';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
 import { localAccessPolicy } from '@estate/secrets/policy';
 import { type TestEnvironment, useTestEnvironment } from '@estate/testing';
@@ -87,6 +88,8 @@ export async function startHarness(): Promise<Harness> {
   });
   const logger = createSecretsLogger(secrets, { level: 'info' }, destination);
   const db = new Pool({ connectionString: env.postgres.connectionString, max: 2 });
+  // The job migrates too (under its lock); done here as well, so any test can run on its own (-t).
+  await migrate(db);
 
   const connection = await amqp.connect(env.rabbitmq.url);
   const channel = await connection.createChannel();
