@@ -81,7 +81,18 @@ export async function startBackend(
   await migrate(pool);
   const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
   recycleOnChange(pool, (listener) => secrets.onChange('database', listener));
-  const redis = new Redis({ host: env.redis.host, port: env.redis.port, maxRetriesPerRequest: 1 });
+  // As main.ts: no offline queue, and ready before the server takes requests (the login rate
+  // limiter answers 503 while its connection is not ready).
+  const redis = new Redis({
+    host: env.redis.host,
+    port: env.redis.port,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    redis.once('ready', resolve);
+    redis.once('error', reject);
+  });
   const summaries = new SummaryQueue(
     { host: env.redis.host, port: env.redis.port },
     `${env.redis.keyPrefix}bull`,
