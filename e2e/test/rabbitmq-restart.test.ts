@@ -9,7 +9,7 @@ import {
 } from './support/isolated-stack';
 import { keepRequesting, timedRequest, waitFor } from './support/load';
 import { PrivateRabbitmq, type QueueCounts } from './support/private-rabbitmq';
-import { soak } from './support/soak';
+import { SOAK, soak } from './support/soak';
 
 // Reliability, issue 9 case 3 (RabbitMQ). The shared broker is never restarted (other suites use it):
 // the stack runs against a private RabbitMQ node (support/private-rabbitmq.ts), started again on the
@@ -189,7 +189,8 @@ test('RabbitMQ down while the backend runs: /readyz names it, other requests kee
   } finally {
     await load.stop();
   }
-  console.log(JSON.stringify({ cycles, requests: load.answers.length }, null, 2));
+  // The figures of a run, for the long variants (the short ones stay quiet unless an expectation fails).
+  if (SOAK) console.log(JSON.stringify({ cycles, requests: load.answers.length }, null, 2));
   for (const cycle of cycles) {
     expect(cycle.readyzDown).toBe('rabbitmq');
     expect(cycle.reconnectedAfterMs).toBeGreaterThanOrEqual(0);
