@@ -204,6 +204,45 @@ describe('market.updated consumer', () => {
       await connection.close();
     }
   });
+
+  it("queues the event's changed pairs when it names them, not regions x periods", async () => {
+    const calls: MarketSummaryJob[][] = [];
+    const consumer = new MarketUpdatedConsumer({
+      url: () => backend.env.rabbitmq.url,
+      logger: backend.deps.logger,
+      enqueue: async (jobs) => {
+        calls.push(jobs);
+      },
+    });
+    await consumer.start();
+    const connection = await amqp.connect(backend.env.rabbitmq.url);
+    const channel = await connection.createConfirmChannel();
+    try {
+      const event = {
+        runId: 'run-4',
+        dataVersion: 'run-4',
+        regions: ['11650', '11680'],
+        periods: ['2024-01', '2024-02'],
+        counts: { inserted: 3, updated: 0, unchanged: 0 },
+        changes: [
+          { region: '11650', period: '2024-01' },
+          { region: '11680', period: '2024-02' },
+        ],
+      };
+      channel.publish(EVENTS_EXCHANGE, MARKET_UPDATED, Buffer.from(JSON.stringify(event)), {
+        persistent: true,
+      });
+      await channel.waitForConfirms();
+      await waitFor(async () => calls.length === 1);
+      expect(calls[0]).toEqual([
+        { region: '11650', period: '2024-01', dataVersion: 'run-4' },
+        { region: '11680', period: '2024-02', dataVersion: 'run-4' },
+      ]);
+    } finally {
+      await consumer.stop();
+      await connection.close();
+    }
+  });
 });
 
 const jobIdOf = (region: string) => marketSummaryJobId({ region, period: '2024-05', dataVersion: 'run-3' });

@@ -25,5 +25,21 @@ export const MarketUpdated = z.object({
     unchanged: Count,
     skipped: Count.optional(),
   }),
+  /**
+   * The (region, period) pairs whose apartment deals changed: what summaries are made of. `regions`
+   * and `periods` alone name their cross product, which holds pairs with no deal at all; events
+   * without `changes` (published before it existed) still mean that cross product.
+   */
+  changes: z
+    .array(z.object({ region: RegionCode, period: Period }))
+    .max(60_000)
+    .optional(),
 });
 export type MarketUpdated = z.infer<typeof MarketUpdated>;
+
+/** The (region, period) pairs an event says changed: `changes` when given, else regions x periods. */
+export function changedPairs(event: MarketUpdated): Array<{ region: string; period: string }> {
+  return (
+    event.changes ?? event.regions.flatMap((region) => event.periods.map((period) => ({ region, period })))
+  );
+}

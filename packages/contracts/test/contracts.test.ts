@@ -1,4 +1,5 @@
 import {
+  changedPairs,
   MARKET_SUMMARY_QUEUE,
   MARKET_UPDATED,
   MarketSummaryJob,
@@ -52,9 +53,25 @@ describe('MarketUpdated', () => {
     [{ ...event, periods: [] }, ['periods']],
     [{ ...event, counts: { inserted: -1, updated: 0, unchanged: 0 } }, ['counts', 'inserted']],
     [{ ...event, runId: '' }, ['runId']],
+    [{ ...event, changes: [{ region: '11680', period: '2024-4' }] }, ['changes', 0, 'period']],
   ])('rejects %j', (input, path) => {
     const result = MarketUpdated.safeParse(input);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(path);
+  });
+
+  it('names the changed pairs: `changes` when given, the cross product of regions and periods without it', () => {
+    const changes = [
+      { region: '11680', period: '2024-05' },
+      { region: '11110', period: '2024-04' },
+    ];
+    expect(changedPairs(MarketUpdated.parse({ ...event, changes }))).toEqual(changes);
+    expect(changedPairs(MarketUpdated.parse(event))).toEqual([
+      { region: '11680', period: '2024-04' },
+      { region: '11680', period: '2024-05' },
+      { region: '11110', period: '2024-04' },
+      { region: '11110', period: '2024-05' },
+    ]);
+    expect(changedPairs(MarketUpdated.parse({ ...event, changes: [] }))).toEqual([]);
   });
 });

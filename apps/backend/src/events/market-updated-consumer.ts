@@ -1,4 +1,10 @@
-import { EVENTS_EXCHANGE, MARKET_UPDATED, type MarketSummaryJob, MarketUpdated } from '@estate/contracts';
+import {
+  changedPairs,
+  EVENTS_EXCHANGE,
+  MARKET_UPDATED,
+  type MarketSummaryJob,
+  MarketUpdated,
+} from '@estate/contracts';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 
@@ -137,9 +143,11 @@ export class MarketUpdatedConsumer {
       channel.nack(message, false, false);
       return;
     }
-    const jobs = event.data.regions.flatMap((region) =>
-      event.data.periods.map((period) => ({ region, period, dataVersion: event.data.dataVersion })),
-    );
+    const jobs = changedPairs(event.data).map(({ region, period }) => ({
+      region,
+      period,
+      dataVersion: event.data.dataVersion,
+    }));
     const context = {
       runId: event.data.runId,
       dataVersion: event.data.dataVersion,

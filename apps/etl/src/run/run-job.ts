@@ -124,6 +124,11 @@ async function publishChanges(
     regions: [...new Set(changed.filter((o) => o.source === 'molit').map((o) => o.series))].sort(),
     periods: [...new Set(changed.map((o) => o.period))].sort(),
     counts: { ...totals },
+    // Summaries are made of deals: the pairs whose deals changed, not regions x periods.
+    changes: changed
+      .filter((o) => o.source === 'molit')
+      .map((o) => ({ region: o.series, period: o.period }))
+      .sort((a, b) => a.region.localeCompare(b.region) || a.period.localeCompare(b.period)),
   };
   await deps.runs.recordEvent(identity.runId, payload);
   try {

@@ -107,6 +107,12 @@ describe('a first load, its rerun and a late cancellation', () => {
       regions: ['11650', '11680'],
       periods: ['2024-01', '2024-02'],
       counts: { inserted: 18, updated: 0, unchanged: 0, skipped: 0 },
+      // 11650 has no deals in 2024-02: the pairs, not regions x periods (what summaries are made of).
+      changes: [
+        { region: '11650', period: '2024-01' },
+        { region: '11680', period: '2024-01' },
+        { region: '11680', period: '2024-02' },
+      ],
     });
   });
 
