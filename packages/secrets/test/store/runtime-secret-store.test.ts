@@ -217,11 +217,13 @@ describe('RuntimeSecretStore against @estate/secrets-local', () => {
 
   it('reports schema and format problems by path, never the value', async () => {
     const name = store.orgIntegrationName(uniqueOrg(), 'bad');
-    await store.put(name, { apiKey: 'short', workspace: 42 });
+    // Values that cannot occur in the random hex of the name: it was `42`, and one name in a few
+    // hundred held "42" (the rare failure of this test).
+    await store.put(name, { apiKey: 'short', workspace: 9_876_543 });
     const invalid = store.get(name, ApiKey);
     await expect(invalid).rejects.toBeInstanceOf(RuntimeSecretValidationError);
     await expect(invalid).rejects.toThrow(/apiKey: .*; workspace: /);
-    await expect(invalid).rejects.not.toThrow(/short|42/);
+    await expect(invalid).rejects.not.toThrow(/short|9876543/);
 
     await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'not-json-secret-text' }));
     const garbled = new RuntimeSecretStore({ env: 'dev', client }).get(name);
