@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import type { Stack } from '../../src/stack';
 import { adminClient, readSecret } from '../../src/stack/secrets-endpoint';
-import { capturedResponses } from './isolated-stack';
+import { capture } from './isolated-stack';
 
 // Shared by the four bad-input files (issue 9 case 5): what the stack holds before and after a
 // malformed input (every table's rows and checksum, the summary queue, the RabbitMQ queues), the
@@ -117,21 +117,13 @@ export interface RawResponse {
   text: string;
 }
 
-/** fetch with a raw body and headers; the body is kept for the leak scan. */
-export async function rawRequest(
+/** A malformed request: raw body and headers (the body is kept for the leak scan). */
+export function rawRequest(
   url: string,
   method: string,
   options: { headers?: Record<string, string>; body?: string | Uint8Array } = {},
 ): Promise<RawResponse> {
-  const response = await fetch(url, {
-    method,
-    headers: options.headers ?? {},
-    ...(options.body === undefined ? {} : { body: options.body }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  capturedResponses.push(text);
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
+  return capture(url, { method, ...options });
 }
 
 /**

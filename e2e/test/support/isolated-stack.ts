@@ -132,13 +132,16 @@ export async function startIsolatedStack(
 /** Every response body `api` (or `capture`) received in this test file, for the leak scan. */
 export const capturedResponses: string[] = [];
 
-/** fetch against the backend, JSON in and out. */
-export async function api<T>(
+/**
+ * A request as the tests send it to the backend: JSON body, bearer token, a timeout; the response
+ * body is kept for the leak scan. `api` and the fault tests' `timedRequest` both go through it.
+ */
+export async function send(
   baseUrl: string,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
+  options: { token?: string; body?: unknown; timeoutMs?: number } = {},
+): Promise<{ response: Response; text: string }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
@@ -146,19 +149,41 @@ export async function api<T>(
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+  });
+  const text = await response.text();
+  capturedResponses.push(text);
+  return { response, text };
+}
+
+/** fetch against the backend, JSON in and out. */
+export async function api<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const { response, text } = await send(baseUrl, method, path, options);
+  return { status: response.status, body: JSON.parse(text) as T };
+}
+
+/**
+ * fetch with raw headers and body, keeping the body for the leak scan (routes outside `api`:
+ * /metrics, /readyz; malformed requests).
+ */
+export async function capture(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {},
+): Promise<{ status: number; contentType: string; text: string }> {
+  const response = await fetch(url, {
+    method: options.method ?? 'GET',
+    headers: options.headers ?? {},
+    ...(options.body === undefined ? {} : { body: options.body }),
     signal: AbortSignal.timeout(10_000),
   });
   const text = await response.text();
   capturedResponses.push(text);
-  return { status: response.status, body: JSON.parse(text) as T };
-}
-
-/** fetch, keeping the body for the leak scan (routes outside `api`: /metrics, /readyz). */
-export async function capture(url: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  const text = await response.text();
-  capturedResponses.push(text);
-  return { status: response.status, text };
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
 }
 
 export function alive(pid: number): boolean {

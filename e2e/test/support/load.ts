@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { capturedResponses } from './isolated-stack';
+import { send } from './isolated-stack';
 
 /** One answer of the backend, with what a fault test looks at. */
 export interface Answer {
@@ -19,23 +19,13 @@ export async function timedRequest(
 ): Promise<Answer> {
   const started = Date.now();
   try {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
-    const body = await response.text();
-    capturedResponses.push(body);
+    const { response, text } = await send(baseUrl, method, path, options);
     return {
       path,
       status: response.status,
       retryAfter: response.headers.get('retry-after'),
       ms: Date.now() - started,
-      body,
+      body: text,
     };
   } catch (error) {
     return { path, status: 0, retryAfter: null, ms: Date.now() - started, body: (error as Error).message };
