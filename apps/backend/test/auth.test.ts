@@ -1,8 +1,9 @@
+import { freePort } from '@estate/testing';
 import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { type Backend, seededSecretStrings, startBackend } from './support/backend';
-import { freePort, startPrivateRedis, stopPrivateRedis } from './support/private-redis';
+import { startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { putSecret, random } from './support/seed';
 import { waitFor } from './support/wait-for';
 

@@ -1,11 +1,10 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { EVENTS_EXCHANGE, MARKET_UPDATED, type MarketSummaryJob } from '@estate/contracts';
-import { type RabbitmqTarget, useRabbitmq } from '@estate/testing';
+import { freePort, type RabbitmqTarget, useRabbitmq } from '@estate/testing';
 import amqp from 'amqplib';
 import pino from 'pino';
 import { MarketUpdatedConsumer } from '../src/events/market-updated-consumer';
-import { freePort } from './support/private-redis';
 import { waitFor } from './support/wait-for';
 
 // The consumer against a broker that goes away: a TCP proxy in front of the suite's vhost, which

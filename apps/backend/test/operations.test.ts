@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
-import { isPortOpen } from '@estate/testing';
+import { freePort, isPortOpen } from '@estate/testing';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { type Backend, seededSecretStrings, startBackend } from './support/backend';
@@ -15,17 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend.cleanup();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A private redis-server this test may stop: the shared one is never touched. */
 async function startRedis(port: number): Promise<ChildProcess> {

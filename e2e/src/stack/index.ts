@@ -1,5 +1,4 @@
 export { type DatabaseSettings, ensureDatabase } from './database';
-export { freePort } from './free-port';
 export { describeMissing, type MissingServer, missingLocalServers } from './local-servers';
 export { exitOf, spawnFromSource, stopChild } from './node-process';
 export { type OutputSink, prefixLines, terminalSink } from './output';

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalEndpoint } from '@estate/secrets-local';
+import { freePort } from '@estate/testing';
 import { type DatabaseSettings, ensureDatabase } from './database';
-import { freePort } from './free-port';
 import { exitOf, spawnFromSource, stopChild } from './node-process';
 import type { OutputSink } from './output';
 import {

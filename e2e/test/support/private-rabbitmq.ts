@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { isPortOpen } from '@estate/testing';
-import { exitOf, freePort } from '../../src/stack';
+import { freePort, isPortOpen } from '@estate/testing';
+import { exitOf } from '../../src/stack';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,8 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exitOf, freePort, stopChild } from '../../src/stack';
+import { freePort } from '@estate/testing';
+import { exitOf, stopChild } from '../../src/stack';
 
 /** How a restart takes the server down. */
 export type RedisStop = 'kill' | 'shutdown-nosave';

@@ -6,4 +6,4 @@ export * from './rabbitmq';
 export * from './redis';
 export { type ProcessResult, runTypeScript } from './run-typescript';
 export * from './secrets';
-export { isPortOpen, LOCAL_SERVERS, serverMode, TestServerUnavailableError } from './servers';
+export { freePort, isPortOpen, LOCAL_SERVERS, serverMode, TestServerUnavailableError } from './servers';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 /**
  * Where the suite's PostgreSQL, Redis and RabbitMQ come from: containers when a Docker engine
@@ -38,6 +38,18 @@ export class TestServerUnavailableError extends Error {
     );
     this.name = 'TestServerUnavailableError';
   }
+}
+
+/** A port nothing listens on right now (the OS picks it; a small race remains until the caller binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1_000): Promise<boolean> {
