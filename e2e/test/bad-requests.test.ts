@@ -9,7 +9,7 @@ import {
   summaryQueueCounts,
   tableState,
 } from './support/bad-inputs';
-import { api, capture, type IsolatedStack, startIsolatedStack } from './support/isolated-stack';
+import { api, capture, type IsolatedStack, signUp, startIsolatedStack } from './support/isolated-stack';
 
 // Reliability, issue 9 case 5 (requests): a table of malformed requests against every route of the
 // backend. Each answers a 4xx `{ error: { code, field, message } }` naming the field, never a 5xx or a
@@ -829,20 +829,7 @@ async function send(baseUrl: string, entry: Case): Promise<RawResponse> {
 
 test('every route: malformed requests get a 4xx naming the field; nothing is written', async () => {
   const { stack } = env;
-  const email = 'bad-inputs@estate.test';
-  const password = 'correct-horse-battery';
-  const registered = await api<{ user: { id: string }; organization: { id: string } }>(
-    stack.backendUrl,
-    'POST',
-    '/api/v1/auth/register',
-    { body: { email, password } },
-  );
-  expect(registered.status).toBe(201);
-  const login = await api<{ token: string }>(stack.backendUrl, 'POST', '/api/v1/auth/login', {
-    body: { email, password },
-  });
-  expect(login.status).toBe(200);
-  const { token } = login.body;
+  const { token, userId, organizationId } = await signUp(stack.backendUrl, 'bad-inputs@estate.test');
   const kid = (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
   const jwt = await stackSecret<{ secret: string; issuer: string }>(stack, 'jwt');
 
@@ -858,11 +845,11 @@ test('every route: malformed requests get a 4xx naming the field; nothing is wri
 
   const table = cases({
     token,
-    orgId: registered.body.organization.id,
+    orgId: organizationId,
     key: jwt.secret,
     issuer: jwt.issuer,
     kid,
-    userId: registered.body.user.id,
+    userId,
   });
   expect(table.length).toBeGreaterThanOrEqual(90);
   const covered = new Set(table.map((entry) => entry.route));

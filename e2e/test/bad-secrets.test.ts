@@ -9,6 +9,7 @@ import {
   capture,
   capturedResponses,
   type IsolatedStack,
+  signUp,
   startIsolatedStack,
 } from './support/isolated-stack';
 
@@ -158,11 +159,7 @@ test.each(CASES)('a malformed $group secret: $name', async (secretCase) => {
   const { stack } = env;
   const serviceUrl = (service: Service) => (service === 'backend' ? stack.backendUrl : stack.aiWorkerUrl);
   const email = `secrets-${Date.now()}-${CASES.indexOf(secretCase)}@estate.test`;
-  const password = 'correct-horse-battery';
-  const body = { email, password };
-  expect((await api(stack.backendUrl, 'POST', '/api/v1/auth/register', { body })).status).toBe(201);
-  const token = (await api<{ token: string }>(stack.backendUrl, 'POST', '/api/v1/auth/login', { body })).body
-    .token;
+  const { token } = await signUp(stack.backendUrl, email);
 
   const admin = adminClient(stack.secretsUrl);
   const name = `estate/dev/${secretCase.group}`;

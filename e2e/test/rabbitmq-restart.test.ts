@@ -5,6 +5,7 @@ import {
   capture,
   ETL_ARGS,
   type IsolatedStack,
+  signUp,
   startIsolatedStack,
 } from './support/isolated-stack';
 import { keepRequesting, timedRequest, waitFor } from './support/load';
@@ -116,16 +117,7 @@ test("RabbitMQ restarted between the ETL's publish and the backend's consume: th
   expect((await queueCounts(DEAD_LETTER_QUEUE))?.messages).toBe(0);
 
   // Its observable effect: the summary jobs of the regions and months the event named.
-  const email = `rabbitmq-restart-${Date.now()}@estate.test`;
-  const password = 'correct-horse-battery';
-  expect(
-    (await api(stack.backendUrl, 'POST', '/api/v1/auth/register', { body: { email, password } })).status,
-  ).toBe(201);
-  const token = (
-    await api<{ token: string }>(stack.backendUrl, 'POST', '/api/v1/auth/login', {
-      body: { email, password },
-    })
-  ).body.token;
+  const { token } = await signUp(stack.backendUrl, `rabbitmq-restart-${Date.now()}@estate.test`);
   const job = await api<{ job: { data: unknown } }>(
     stack.backendUrl,
     'GET',
@@ -144,16 +136,7 @@ test("RabbitMQ restarted between the ETL's publish and the backend's consume: th
 test('RabbitMQ down while the backend runs: /readyz names it, other requests keep working, it reconnects with backoff', async () => {
   const { stack } = env;
   const backend = backendOf();
-  const email = `rabbitmq-down-${Date.now()}@estate.test`;
-  const password = 'correct-horse-battery';
-  expect(
-    (await api(stack.backendUrl, 'POST', '/api/v1/auth/register', { body: { email, password } })).status,
-  ).toBe(201);
-  const token = (
-    await api<{ token: string }>(stack.backendUrl, 'POST', '/api/v1/auth/login', {
-      body: { email, password },
-    })
-  ).body.token;
+  const { token } = await signUp(stack.backendUrl, `rabbitmq-down-${Date.now()}@estate.test`);
   const cycles: Array<{ how: string; readyzDown: string | undefined; reconnectedAfterMs: number }> = [];
   const load = keepRequesting([
     () => timedRequest(stack.backendUrl, 'GET', '/api/v1/me', { token }),

@@ -6,6 +6,7 @@ import {
   capture,
   ETL_ARGS,
   type IsolatedStack,
+  signUp,
   startIsolatedStack,
 } from './support/isolated-stack';
 import { type Answer, keepRequesting, timedRequest, waitFor } from './support/load';
@@ -58,11 +59,7 @@ test('Redis restarted mid-run: no job lost, 503 + Retry-After while it is down, 
   const redis = env.redis.server!;
   const call = <T>(method: string, path: string, options?: { token?: string; body?: unknown }) =>
     api<T>(stack.backendUrl, method, path, options);
-  const email = `redis-restart-${Date.now()}@estate.test`;
-  const password = 'correct-horse-battery';
-  expect((await call('POST', '/api/v1/auth/register', { body: { email, password } })).status).toBe(201);
-  const token = (await call<{ token: string }>('POST', '/api/v1/auth/login', { body: { email, password } }))
-    .body.token;
+  const { token } = await signUp(stack.backendUrl, `redis-restart-${Date.now()}@estate.test`);
   await standInBehaviour(stack.standIns.openai, { delayMs: OPENAI_DELAY_MS });
   const etlExit = await stack.runEtl(ETL_ARGS);
   if (etlExit !== 0) throw new Error(`estate-etl run exited ${etlExit}\n${env.tail()}`);

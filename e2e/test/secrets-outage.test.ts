@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, capture, ETL_ARGS, type IsolatedStack, startIsolatedStack } from './support/isolated-stack';
+import {
+  api,
+  capture,
+  ETL_ARGS,
+  type IsolatedStack,
+  signUp,
+  startIsolatedStack,
+} from './support/isolated-stack';
 import { soak } from './support/soak';
 
 // Reliability, issue 9 case 1: Secrets Manager and SSM drop every connection for OUTAGE_MS (20 s;
@@ -48,11 +55,7 @@ test('a Secrets Manager outage: zero failed requests, the job completes, secrets
   const { stack } = env;
   const call = <T>(method: string, path: string, options?: { token?: string; body?: unknown }) =>
     api<T>(stack.backendUrl, method, path, options);
-  const email = `outage-${Date.now()}@estate.test`;
-  const password = 'correct-horse-battery';
-  expect((await call('POST', '/api/v1/auth/register', { body: { email, password } })).status).toBe(201);
-  const token = (await call<{ token: string }>('POST', '/api/v1/auth/login', { body: { email, password } }))
-    .body.token;
+  const { token } = await signUp(stack.backendUrl, `outage-${Date.now()}@estate.test`);
   const etlExit = await stack.runEtl(ETL_ARGS);
   if (etlExit !== 0) throw new Error(`estate-etl run exited ${etlExit}\n${env.tail()}`);
 

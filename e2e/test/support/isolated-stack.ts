@@ -167,6 +167,28 @@ export async function api<T>(
   return { status: response.status, body: JSON.parse(text) as T };
 }
 
+/** Registers `email` (201) and logs in (200): the bearer token, the user and their organization. */
+export async function signUp(
+  baseUrl: string,
+  email: string,
+): Promise<{ token: string; userId: string; organizationId: string }> {
+  const body = { email, password: 'correct-horse-battery' };
+  const registered = await api<{ user: { id: string }; organization: { id: string } }>(
+    baseUrl,
+    'POST',
+    '/api/v1/auth/register',
+    { body },
+  );
+  expect(registered.status).toBe(201);
+  const login = await api<{ token: string }>(baseUrl, 'POST', '/api/v1/auth/login', { body });
+  expect(login.status).toBe(200);
+  return {
+    token: login.body.token,
+    userId: registered.body.user.id,
+    organizationId: registered.body.organization.id,
+  };
+}
+
 /**
  * fetch with raw headers and body, keeping the body for the leak scan (routes outside `api`:
  * /metrics, /readyz; malformed requests).
