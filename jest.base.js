@@ -13,13 +13,12 @@ module.exports = {
     '^.+\\.ts$': [
       '@swc/jest',
       {
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2024' },
         module: { type: 'commonjs' },
       },
     ],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30_000,
-  setupFiles: [join(__dirname, 'scripts', 'jest-setup.js')],
   reporters: ['default', join(__dirname, 'scripts', 'jest-results-reporter.js')],
 };

@@ -15,7 +15,6 @@ import {
   terminalSink,
 } from '@estate/e2e/stack';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = resolve(__dirname, '..');
 const devDir = join(root, '.dev');
 const port = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);

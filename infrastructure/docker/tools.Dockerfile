@@ -2,7 +2,7 @@
 # The workspace with its development dependencies, for docker-compose.yml's `secrets` (the
 # @estate/secrets-local endpoint) and `seed` (estate-secrets seed) services. Not a production image.
 #   docker build -f infrastructure/docker/tools.Dockerfile -t estate/tools .
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV CI=true
 RUN npm install --global --no-audit --no-fund pnpm@10.34.9
 WORKDIR /repo

@@ -81,7 +81,7 @@ resource "aws_cloudwatch_log_group" "rotator" {
 resource "aws_lambda_function" "rotator" {
   function_name    = "estate-${var.environment}-secrets-rotator"
   role             = aws_iam_role.rotator.arn
-  runtime          = "nodejs20.x"
+  runtime          = "nodejs24.x"
   handler          = "lambda.handler"
   filename         = data.archive_file.rotator.output_path
   source_code_hash = data.archive_file.rotator.output_base64sha256

@@ -91,10 +91,10 @@ describe.each(apps)('apps/%s/Dockerfile', (app) => {
     .filter((line) => /^[A-Z]+\s/.test(line))
     .map((line) => line.trim());
 
-  test('is multi-stage from node:20-bookworm-slim and deploys only production dependencies', () => {
+  test('is multi-stage from node:24-bookworm-slim and deploys only production dependencies', () => {
     const froms = instructions.filter((line) => line.startsWith('FROM '));
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from).toMatch(/^FROM node:20-bookworm-slim\b/);
+    for (const from of froms) expect(from).toMatch(/^FROM node:24-bookworm-slim\b/);
     expect(text).toContain(`pnpm --filter @estate/${app}... build`);
     expect(text).toMatch(new RegExp(`pnpm --filter @estate/${app} deploy --prod`));
   });

@@ -57,8 +57,6 @@ async function run(env: WorkerTestEnvironment, concurrency: number, jobs: number
 }
 
 async function main(): Promise<void> {
-  // The AWS SDK's Node 22 notice (as in the tests' jest setup); the pinned SDK runs on Node 20.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const env = await WorkerTestEnvironment.start();
   try {
     env.standIn.configure({ delayMs: ANSWER_DELAY_MS });

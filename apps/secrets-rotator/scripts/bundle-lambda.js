@@ -13,7 +13,7 @@ buildSync({
   outfile,
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'cjs',
   // Workspace packages from their TypeScript sources, as the tests run them.
   conditions: ['estate-source'],

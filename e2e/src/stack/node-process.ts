@@ -22,8 +22,7 @@ export function spawnFromSource(options: {
     ],
     {
       cwd: options.root,
-      // The AWS SDK's once-per-process Node 22 notice, as in the tests' jest setup (scripts/jest-setup.js).
-      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+      env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a terminal's Ctrl-C reaches only the launcher, which stops each
       // child with SIGTERM (the services' graceful shutdown) instead of SIGINT killing them mid-request.

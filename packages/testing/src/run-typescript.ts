@@ -32,7 +32,6 @@ export function runTypeScript(
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         NODE_NO_WARNINGS: '1',
         ...options.env,
       },

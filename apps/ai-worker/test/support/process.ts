@@ -17,7 +17,6 @@ export function spawnWorker(variables: Record<string, string>): WorkerProcess {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       HEALTH_PORT: '0',
       ...variables,
     },

@@ -47,7 +47,6 @@ describe('the Lambda bundle (dist/lambda.js, handler lambda.handler)', () => {
         AWS_ENDPOINT_URL_SECRETS_MANAGER: local.target.endpoint.url,
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         NODE_PATH: '',
       },
     });

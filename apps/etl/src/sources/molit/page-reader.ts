@@ -73,7 +73,7 @@ export class MolitPageReader {
     const file = join(__dirname, `page-worker${extname(__filename)}`);
     const worker = file.endsWith('.ts')
       ? // The TypeScript source (dev, tests, bench): a worker does not take `--import tsx` from
-        // execArgv on Node 20, so it registers tsx's require hook itself.
+        // execArgv, so it registers tsx's require hook itself.
         new Worker(
           `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`,
           { eval: true },
