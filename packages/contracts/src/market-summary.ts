@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { DataVersion, Period, RegionCode } from './primitives';
-
-/** The BullMQ queue the backend fills and the ai-worker drains. */
-export const MARKET_SUMMARY_QUEUE = 'market-summary';
+import { Period } from './period';
+import { DataVersion, RegionCode } from './primitives';
 
 /** One summary job: a region's market summary for one period, as of one load of the data. */
 export const MarketSummaryJob = z.object({

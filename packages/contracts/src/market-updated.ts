@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DataVersion, Period, RegionCode } from './primitives';
+import { Period } from './period';
+import { DataVersion, RegionCode } from './primitives';
 
 /** The durable topic exchange services publish domain events to. */
 export const EVENTS_EXCHANGE = 'estate.events';

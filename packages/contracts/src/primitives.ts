@@ -4,10 +4,6 @@ import { z } from 'zod';
 export const RegionCode = z.string().regex(/^\d{5}$/, 'must be a 5-digit region code (LAWD_CD)');
 export type RegionCode = z.infer<typeof RegionCode>;
 
-/** A calendar month, YYYY-MM. */
-export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
-export type Period = z.infer<typeof Period>;
-
 /**
  * Identifies one load of the market data (the ETL run that produced it). Opaque to consumers;
  * restricted to characters that are safe in job ids and keys.
