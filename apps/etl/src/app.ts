@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { addMonths, periodOf, periodRange } from '@estate/contracts';
 import { migrate } from '@estate/db';
 import { createDatabasePool, recycleOnChange } from '@estate/platform';
 import { type Secrets, secretName } from '@estate/secrets';
@@ -7,7 +8,6 @@ import { acquireRunLock } from './db/run-lock';
 import { RunLog } from './db/runs';
 import { RunLockedError } from './errors';
 import { createMarketUpdatedPublisher } from './events/market-updated-publisher';
-import { addMonths, monthOf, periodRange } from './periods';
 import { DEFAULT_PARALLEL } from './run/load-periods';
 import { type Logger, type RunReport, runJob } from './run/run-job';
 import { formatSummary } from './run/summary';
@@ -40,7 +40,7 @@ export async function runEtl(
 ): Promise<{ exitCode: number; report?: RunReport }> {
   const { secrets, logger } = runtime;
   const now = runtime.now ?? new Date();
-  const currentMonth = monthOf(now);
+  const currentMonth = periodOf(now);
   const lookback = secrets.param('lookbackMonths');
   const to = args.to ?? currentMonth;
   const from = args.from ?? addMonths(to, -(lookback - 1));

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { monthsBetween, Period } from '@estate/contracts';
 import { UsageError } from '../errors';
-import { type Period, parsePeriod } from '../periods';
 
 export const USAGE = `usage: estate-etl run [--from YYYY-MM] [--to YYYY-MM] [--regions 11680,11110] [--tables A_2024_00045]
                       [--page-size 1..1000] [--pace-ms N] [--parallel 1..8]
@@ -35,9 +35,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
     throw new UsageError(`expected the command "run"`, { code: 'usage' });
   const { values } = parsed;
   const args: RunArgs = {};
-  if (values.from !== undefined) args.from = parsePeriod(values.from, '--from');
-  if (values.to !== undefined) args.to = parsePeriod(values.to, '--to');
-  if (args.from && args.to && args.from > args.to)
+  if (values.from !== undefined) args.from = period(values.from, '--from');
+  if (values.to !== undefined) args.to = period(values.to, '--to');
+  if (args.from && args.to && monthsBetween(args.from, args.to) < 0)
     throw new UsageError('--from must not be after --to', { code: 'usage' });
   if (values.regions !== undefined) {
     args.regions = list(values.regions, '--regions');
@@ -69,6 +69,14 @@ function parse(argv: string[]) {
       parallel: { type: 'string' },
     },
   });
+}
+
+function period(value: string, flag: string): Period {
+  if (!Period.safeParse(value).success)
+    throw new UsageError(`${flag} must be a month as YYYY-MM (got ${JSON.stringify(value)})`, {
+      code: 'usage',
+    });
+  return value;
 }
 
 function list(value: string, flag: string): string[] {

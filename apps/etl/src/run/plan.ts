@@ -1,5 +1,5 @@
+import type { Period } from '@estate/contracts';
 import type { Watermark } from '../db/watermarks';
-import type { Period } from '../periods';
 
 export interface RunRequest {
   /** Months to load, oldest first. */

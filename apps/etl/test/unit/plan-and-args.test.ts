@@ -1,15 +1,6 @@
 import { parseRunArgs } from '../../src/cli/args';
 import { UsageError } from '../../src/errors';
-import { addMonths, periodRange } from '../../src/periods';
 import { planRun } from '../../src/run/plan';
-
-describe('periods', () => {
-  it('adds months across years and lists a range', () => {
-    expect(addMonths('2024-01', -1)).toBe('2023-12');
-    expect(addMonths('2023-11', 3)).toBe('2024-02');
-    expect(periodRange('2023-11', '2024-02')).toEqual(['2023-11', '2023-12', '2024-01', '2024-02']);
-  });
-});
 
 describe('parseRunArgs', () => {
   it('reads the flags', () => {

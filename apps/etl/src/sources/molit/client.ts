@@ -1,6 +1,7 @@
+import type { Period } from '@estate/contracts';
 import { EtlError, IncompletePeriodError } from '../../errors';
-import { compact, type Period } from '../../periods';
 import type { SourceHttp } from '../http';
+import { sourceMonth } from '../source-month';
 import type { DealPage } from './deal-page';
 import { MolitPageReader } from './page-reader';
 import { type MolitItem, parseMolitResponse } from './parse';
@@ -126,7 +127,7 @@ export class MolitClient {
     url.search = new URLSearchParams({
       serviceKey: this.serviceKey,
       LAWD_CD: region,
-      DEAL_YMD: compact(period),
+      DEAL_YMD: sourceMonth(period),
       pageNo: String(pageNo),
       numOfRows: String(this.pageSize),
     }).toString();

@@ -1,6 +1,7 @@
+import type { Period } from '@estate/contracts';
 import { EtlError, IncompletePeriodError } from '../../errors';
-import { compact, type Period } from '../../periods';
 import type { SourceHttp } from '../http';
+import { sourceMonth } from '../source-month';
 import { parseRoneResponse, type RoneRow } from './parse';
 
 export interface RoneClientOptions {
@@ -86,7 +87,7 @@ export class RoneClient {
       pSize: String(this.pageSize),
       STATBL_ID: table,
       DTACYCLE_CD: 'MM',
-      WRTTIME_IDTFR_ID: compact(period),
+      WRTTIME_IDTFR_ID: sourceMonth(period),
     }).toString();
     return url;
   }
