@@ -1,3 +1,4 @@
+import { QUEUE_PREFIX } from '@estate/contracts';
 import { z } from 'zod';
 
 const Milliseconds = z.coerce.number().int().positive();
@@ -5,8 +6,8 @@ const Milliseconds = z.coerce.number().int().positive();
 /** Process settings that are not secrets or SSM parameters: where the process listens, timings. */
 const Settings = z.object({
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
-  /** Must equal the producer's prefix: the backend enqueues under `estate:bull`. */
-  AI_WORKER_QUEUE_PREFIX: z.string().min(1).default('estate:bull'),
+  /** Must equal the producer's prefix: the backend enqueues under `QUEUE_PREFIX`. */
+  AI_WORKER_QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   AI_WORKER_LOCK_DURATION_MS: Milliseconds.default(30_000),
   AI_WORKER_STALLED_INTERVAL_MS: Milliseconds.default(30_000),
   /** Below the pod's terminationGracePeriodSeconds (120 s). */

@@ -14,7 +14,7 @@ export interface SummaryWorkerDeps {
   db: Database;
   /** ioredis options for BullMQ's own connections (it sets maxRetriesPerRequest: null on them). */
   connection: ConnectionOptions;
-  /** BullMQ key prefix; must equal the producer's (the backend's `estate:bull`). */
+  /** BullMQ key prefix; must equal the producer's (`QUEUE_PREFIX` of @estate/contracts). */
   prefix: string;
   logger: Logger;
   registry: Registry;

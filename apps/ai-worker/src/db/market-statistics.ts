@@ -1,3 +1,4 @@
+import { addMonths } from '@estate/contracts';
 import type { Database } from '@estate/platform';
 
 /** One month of a region's apartment deals, as the summary prompt uses it. */
@@ -45,11 +46,11 @@ export async function readMonthlyStatistics(
               FILTER (WHERE NOT cancelled) AS median_deal_amount
        FROM apartment_deals
       WHERE lawd_cd = $1
-        AND deal_date >= to_date($2, 'YYYY-MM') - make_interval(months => $3::int - 1)
-        AND deal_date < to_date($2, 'YYYY-MM') + interval '1 month'
+        AND deal_date >= to_date($2, 'YYYY-MM')
+        AND deal_date < to_date($3, 'YYYY-MM')
       GROUP BY 1
       ORDER BY 1`,
-    [region, period, TREND_MONTHS],
+    [region, addMonths(period, -(TREND_MONTHS - 1)), addMonths(period, 1)],
   );
   return rows.map((row) => ({
     period: row.period,

@@ -5,7 +5,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { MARKET_SUMMARY_QUEUE, type MarketSummaryJob, marketSummaryJobId } from '@estate/contracts';
+import {
+  addMonths,
+  MARKET_SUMMARY_QUEUE,
+  type MarketSummaryJob,
+  marketSummaryJobId,
+} from '@estate/contracts';
 import { migrate } from '@estate/db';
 import { createDatabasePool, Database } from '@estate/platform';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
@@ -201,10 +206,9 @@ export class WorkerTestEnvironment {
     dealsPerMonth: number[],
     options: { cancelled?: number } = {},
   ) {
-    const [year, month] = period.split('-').map(Number) as [number, number];
     let ordinal = 0;
     for (const [back, count] of dealsPerMonth.entries()) {
-      const date = new Date(Date.UTC(year, month - 1 - back, 10));
+      const date = `${addMonths(period, -back)}-10`;
       for (let i = 0; i < count; i += 1) {
         ordinal += 1;
         const cancelled = back === 0 && i < (options.cancelled ?? 0);
@@ -219,11 +223,11 @@ export class WorkerTestEnvironment {
             key,
             region,
             `테스트아파트${i}`,
-            date.toISOString().slice(0, 10),
+            date,
             100_000 + (dealsPerMonth.length - back) * 1_000 + i * 500,
             84.97,
             cancelled,
-            cancelled ? date.toISOString().slice(0, 10) : null,
+            cancelled ? date : null,
           ],
         );
       }
