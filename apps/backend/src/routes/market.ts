@@ -1,4 +1,4 @@
-import { Period, RegionCode } from '@estate/contracts';
+import { addMonths, monthsBetween, Period, periodOf, RegionCode } from '@estate/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate } from '../auth/authenticate';
@@ -58,24 +58,17 @@ const IndexSeries = z.object({
   points: z.array(z.object({ period: z.string(), value: z.number().nullable() })),
 });
 
-const monthIndex = (period: string) => {
-  const [year, month] = period.split('-').map(Number) as [number, number];
-  return year * 12 + (month - 1);
-};
-const periodOf = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-
 /** from..to inclusive; defaults to the twelve months up to this one; from <= to and at most MAX_MONTHS. */
 export function resolveMonths(
   query: { from?: string; to?: string },
   now: Date,
 ): { from: string; to: string } {
-  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
-  const to = query.to ?? periodOf(current);
-  const from = query.from ?? periodOf(monthIndex(to) - 11);
-  if (monthIndex(from) > monthIndex(to)) {
+  const to = query.to ?? periodOf(now);
+  const from = query.from ?? addMonths(to, -11);
+  if (monthsBetween(from, to) < 0) {
     throw new ApiError(400, 'invalid_range', 'from must not be after to', 'from');
   }
-  if (monthIndex(to) - monthIndex(from) + 1 > MAX_MONTHS) {
+  if (monthsBetween(from, to) + 1 > MAX_MONTHS) {
     throw new ApiError(400, 'range_too_long', `a range spans at most ${MAX_MONTHS} months`, 'to');
   }
   return { from, to };
