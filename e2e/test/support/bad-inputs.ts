@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
-import { MARKET_SUMMARY_QUEUE } from '@estate/contracts';
+import { MARKET_SUMMARY_QUEUE, QUEUE_PREFIX } from '@estate/contracts';
 import amqp from 'amqplib';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -12,8 +12,6 @@ import { capture } from './isolated-stack';
 // malformed input (every table's rows and checksum, the summary queue, the RabbitMQ queues), the
 // error shape the backend answers with, and HS256 tokens made by hand.
 
-/** The BullMQ key prefix both services use (`estate:` + `bull`, fixed in the backend's main.ts). */
-export const QUEUE_PREFIX = 'estate:bull';
 /** The backend's consumer queue of `market.updated` and its dead-letter queue. */
 export const CONSUMER_QUEUE = 'backend.market-updated';
 export const CONSUMER_DLQ = 'backend.market-updated.dlq';
