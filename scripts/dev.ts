@@ -16,7 +16,8 @@ import {
 } from '@estate/e2e/stack';
 
 const root = resolve(__dirname, '..');
-const devDir = join(root, '.dev');
+// Overridable so the signal tests can run a whole dev stack beside a developer's own.
+const devDir = resolve(root, process.env.ESTATE_DEV_DIR ?? '.dev');
 const port = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);
 
 /** The fixture months the ETL stand-in serves (apps/etl/dev/fixtures). */
@@ -42,43 +43,49 @@ async function main(): Promise<void> {
   mkdirSync(devDir, { recursive: true });
 
   let stack: Stack | undefined;
+  const starting = new AbortController();
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: NodeJS.Signals) => {
+    // A terminal's Ctrl-C reaches dev twice (from the terminal and forwarded by npm): the second
+    // must not kill dev half-way through stopping its children.
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping`);
-    // Still starting: main stops the stack as soon as startStack hands it over.
-    if (!stack) return;
+    // Still starting: startStack stops what it started and rejects; main exits then.
+    if (!stack) return starting.abort();
     await stack.stop();
     say('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 
-  stack = await startStack({
-    root,
-    ports: {
-      secrets: port('ESTATE_SECRETS_PORT', 4566),
-      openai: 4010,
-      kreb: 4020,
-      molit: 4021,
-      backend: port('PORT', 3000),
-      aiWorker: port('HEALTH_PORT', 3001),
-    },
-    policyFile: join(devDir, 'access-policy.json'),
-    secretsDataFile: join(devDir, 'secrets-local.json'),
-    output: terminalSink,
-    onStep: say,
-  });
-  if (stopping) {
-    await stack.stop();
+  try {
+    stack = await startStack({
+      root,
+      ports: {
+        secrets: port('ESTATE_SECRETS_PORT', 4566),
+        openai: port('ESTATE_OPENAI_PORT', 4010),
+        kreb: port('ESTATE_RONE_PORT', 4020),
+        molit: port('ESTATE_MOLIT_PORT', 4021),
+        backend: port('PORT', 3000),
+        aiWorker: port('HEALTH_PORT', 3001),
+      },
+      policyFile: join(devDir, 'access-policy.json'),
+      secretsDataFile: join(devDir, 'secrets-local.json'),
+      output: terminalSink,
+      onStep: say,
+      signal: starting.signal,
+    });
+  } catch (error) {
+    if (!stopping) throw error;
     say('stopped');
     process.exit(0);
   }
 
   say(`running the ETL once: estate-etl run ${ETL_ARGS.join(' ')}`);
   const etlExit = await stack.runEtl([...ETL_ARGS, '--pace-ms', '0']);
+  // Stopped during the run: stop() exits once everything is down.
+  if (stopping) return;
   say(`ETL exited ${etlExit}${etlExit === 0 ? '' : ' (see its lines above; the services keep running)'}`);
 
   const api = stack.backendUrl;

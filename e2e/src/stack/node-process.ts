@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type OutputSink, prefixLines } from './output';
+import { registerProcess } from './process-registry';
+
+const EXIT_WITH_PARENT = join(__dirname, 'exit-with-parent.cjs');
 
 /** Runs a workspace TypeScript entry point from source, as the apps' `start` scripts do. */
 export function spawnFromSource(options: {
@@ -15,6 +18,8 @@ export function spawnFromSource(options: {
     process.execPath,
     [
       '--conditions=estate-source',
+      '--require',
+      EXIT_WITH_PARENT,
       '--import',
       'tsx',
       join(options.root, options.entry),
@@ -23,12 +28,20 @@ export function spawnFromSource(options: {
     {
       cwd: options.root,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel is how the child notices that the launcher died (exit-with-parent.cjs).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Its own process group: a terminal's Ctrl-C reaches only the launcher, which stops each
       // child with SIGTERM (the services' graceful shutdown) instead of SIGINT killing them mid-request.
       detached: true,
     },
   );
+  child.channel?.unref();
+  if (child.pid !== undefined) {
+    registerProcess(
+      { pid: child.pid, label: `${options.service} (${options.entry})`, group: true },
+      (listener) => child.once('exit', listener),
+    );
+  }
   prefixLines(child.stdout!, options.service, options.output);
   prefixLines(child.stderr!, options.service, options.output);
   return child;

@@ -44,6 +44,8 @@ export interface StackOptions {
   onSecretsReady?: (endpoint: LocalEndpoint) => void | Promise<void>;
   /** How long backend and ai-worker may take to answer /readyz 200. Default 90 s. */
   readyTimeoutMs?: number;
+  /** Aborting it while starting stops what has started and rejects (dev's Ctrl-C during start-up). */
+  signal?: AbortSignal;
 }
 
 export interface RunningService {
@@ -79,6 +81,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const close of stops.splice(0).reverse()) await close().catch(() => {});
   };
   try {
+    options.signal?.throwIfAborted();
     const standIns = await startStandIns(options.ports);
     stops.push(() => standIns.stop());
     step(
@@ -147,7 +150,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
     ];
     for (const service of services) stops.push(() => stopChild(service.child));
-    await Promise.all(services.map((service) => waitForReady(service, options.readyTimeoutMs ?? 90_000)));
+    await Promise.all(
+      services.map((service) => waitForReady(service, options.readyTimeoutMs ?? 90_000, options.signal)),
+    );
     step(`ready: backend ${services[0]!.url}, ai-worker ${services[1]!.url}`);
 
     return {
@@ -158,17 +163,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       standIns: standIns.baseURLs,
       database,
       services,
-      runEtl: (args) =>
-        exitOf(
-          spawnFromSource({
-            root: options.root,
-            service: 'etl',
-            entry: 'apps/etl/src/main.ts',
-            args: ['run', ...args],
-            env: environment('etl', {}),
-            output: options.output,
-          }),
-        ),
+      runEtl: async (args) => {
+        const etl = spawnFromSource({
+          root: options.root,
+          service: 'etl',
+          entry: 'apps/etl/src/main.ts',
+          args: ['run', ...args],
+          env: environment('etl', {}),
+          output: options.output,
+        });
+        // Stopping the stack mid-run stops the job too (it resumes from its watermark next time).
+        const stopEtl = () => stopChild(etl);
+        stops.push(stopEtl);
+        try {
+          return await exitOf(etl);
+        } finally {
+          const index = stops.indexOf(stopEtl);
+          if (index >= 0) stops.splice(index, 1);
+        }
+      },
       stop,
     };
   } catch (error) {
@@ -178,7 +191,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 /** Polls /readyz until 200; fails at once when the process exits, or at the deadline. */
-async function waitForReady(service: RunningService, timeoutMs: number): Promise<void> {
+async function waitForReady(service: RunningService, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | undefined;
   void exitOf(service.child).then(
@@ -193,6 +206,7 @@ async function waitForReady(service: RunningService, timeoutMs: number): Promise
   while (Date.now() < deadline) {
     if (exited !== undefined)
       throw new Error(`${service.name} exited with code ${exited} before it was ready`);
+    signal?.throwIfAborted();
     try {
       const response = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(3_000) });
       if (response.status === 200) return;

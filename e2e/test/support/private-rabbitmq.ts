@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { freePort, isPortOpen } from '@estate/testing';
-import { exitOf } from '../../src/stack';
+import { exitOf, registerProcess } from '../../src/stack';
 
 const run = promisify(execFile);
 
@@ -100,6 +100,11 @@ export class PrivateRabbitmq {
       // Its own process group, so a kill reaches beam and its port programs too.
       detached: true,
     });
+    if (child.pid !== undefined) {
+      registerProcess({ pid: child.pid, label: `rabbitmq-server :${this.port}`, group: true }, (listener) =>
+        child.once('exit', listener),
+      );
+    }
     this.child = child;
     let spawnError: Error | undefined;
     child.once('error', (error) => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@estate/testing';
-import { exitOf, stopChild } from '../../src/stack';
+import { exitOf, registerProcess, stopChild } from '../../src/stack';
 
 /** How a restart takes the server down. */
 export type RedisStop = 'kill' | 'shutdown-nosave';
@@ -60,6 +60,11 @@ export class RedisServer {
       ],
       { stdio: 'ignore' },
     );
+    if (child.pid !== undefined) {
+      registerProcess({ pid: child.pid, label: `redis-server :${this.port}`, group: false }, (listener) =>
+        child.once('exit', listener),
+      );
+    }
     this.child = child;
     let spawnError: Error | undefined;
     child.once('error', (error) => {
