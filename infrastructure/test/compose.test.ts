@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { manifests } from './support/manifests';
@@ -59,7 +59,11 @@ describe('docker-compose.yml', () => {
     '%s reads everything from the endpoint with its own access key id, after the seed',
     (app) => {
       const service = compose.services[app]!;
-      expect(service.build).toEqual({ context: '.', dockerfile: `apps/${app}/Dockerfile` });
+      expect(service.build).toEqual({
+        context: '.',
+        dockerfile: 'infrastructure/docker/service.Dockerfile',
+        args: { SERVICE: app },
+      });
       expect(environmentOf(service)).toMatchObject({
         ESTATE_ENV: 'dev',
         AWS_REGION: 'ap-northeast-2',
@@ -83,31 +87,35 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe.each(apps)('apps/%s/Dockerfile', (app) => {
-  const file = join(repoRoot, 'apps', app, 'Dockerfile');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+describe('infrastructure/docker/service.Dockerfile (one image recipe, SERVICE names the app)', () => {
+  const text = readFileSync(join(repoRoot, 'infrastructure', 'docker', 'service.Dockerfile'), 'utf8');
   const instructions = text
     .split('\n')
     .filter((line) => /^[A-Z]+\s/.test(line))
     .map((line) => line.trim());
 
-  test('is multi-stage from node:24-bookworm-slim and deploys only production dependencies', () => {
+  test('is multi-stage from node:24-bookworm-slim and deploys only the named service with production dependencies', () => {
     const froms = instructions.filter((line) => line.startsWith('FROM '));
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const from of froms) expect(from).toMatch(/^FROM node:24-bookworm-slim\b/);
-    expect(text).toContain(`pnpm --filter @estate/${app}... build`);
-    expect(text).toMatch(new RegExp(`pnpm --filter @estate/${app} deploy --prod`));
+    expect(instructions).toContain('ARG SERVICE');
+    expect(text).toContain('pnpm --filter "@estate/${SERVICE}..." build');
+    expect(text).toContain('pnpm --filter "@estate/${SERVICE}" deploy --prod');
+    // An unknown service fails the build instead of producing an image of nothing.
+    for (const app of apps) expect(text).toMatch(new RegExp(`\\b${app}\\b[^\\n]*\\)`));
   });
 
   test('runs as user 10001 with node dist/main.js, and bakes in no secret', () => {
     const users = instructions.filter((line) => line.startsWith('USER '));
     expect(users.at(-1)).toMatch(/^USER 10001(:10001)?$/);
-    // The ETL's entry is a CLI whose one command is `run`; the services start with no argument.
-    const command = app === 'etl' ? 'CMD ["node", "dist/main.js", "run"]' : 'CMD ["node", "dist/main.js"]';
-    expect(instructions.at(-1)).toBe(command);
+    expect(instructions.at(-1)).toBe('CMD ["node", "dist/main.js"]');
     const settings = instructions.filter((line) => /^(ENV|ARG) /.test(line));
     for (const line of settings)
       expect({ line, secretLooking: SECRET_LOOKING_NAME.test(line) }).toMatchObject({ secretLooking: false });
+  });
+
+  test('the ETL job is started with its one command, run, wherever it is deployed', () => {
+    expect(compose.services.etl?.command).toEqual(['node', 'dist/main.js', 'run']);
   });
 });
 
