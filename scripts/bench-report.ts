@@ -4,10 +4,11 @@
  * bench/REPORT.md, with what each bench printed (its tables, baselines beside the figures), how
  * long it took, and the machine. A failing bench is reported as failed and the others still run.
  * Benches print figures only; a failed one's last stderr lines are kept, so the report is scanned
- * by secretlint like every committed file.
+ * by secretlint like every committed file. Everything after HAND_WRITTEN_MARKER in the old report
+ * (figures recorded by hand, with their date, machine and baseline) is written back unchanged.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -48,6 +49,16 @@ const BENCHES: Bench[] = [
 ];
 
 const STDERR_TAIL_LINES = 20;
+
+const HAND_WRITTEN_MARKER = '<!-- figures recorded by hand: kept across runs -->';
+
+/** The old report's hand-written part, marker included, or nothing. */
+function handWritten(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const old = readFileSync(file, 'utf8');
+  const at = old.indexOf(HAND_WRITTEN_MARKER);
+  return at === -1 ? [] : [old.slice(at).trimEnd(), ''];
+}
 
 interface Outcome {
   bench: Bench;
@@ -146,6 +157,7 @@ async function main(): Promise<void> {
     ({ bench, exitCode, seconds }) =>
       `| ${bench.dir} | ${bench.script} | ${exitCode === 0 ? 'ok' : 'failed'} | ${seconds.toFixed(1)} |`,
   );
+  const out = join(root, 'bench', 'REPORT.md');
   const report = [
     '# Benchmark report',
     '',
@@ -159,8 +171,8 @@ async function main(): Promise<void> {
     ...summary,
     '',
     ...outcomes.flatMap(section),
+    ...handWritten(out),
   ].join('\n');
-  const out = join(root, 'bench', 'REPORT.md');
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(out, report);
   formatMarkdown(root, out);
