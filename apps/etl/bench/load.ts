@@ -14,6 +14,7 @@ import { Pool, type PoolClient } from 'pg';
 import { type DealRecord, normaliseDeal, Ordinals } from '../src/normalise/deal';
 import type { Sources } from '../src/run/load-period';
 import { DEFAULT_PARALLEL, loadPeriods } from '../src/run/load-periods';
+import { MolitDeals } from '../src/run/molit-pages/molit-deals';
 import type { PeriodTask } from '../src/run/plan';
 import { DEFAULT_HTTP, SourceHttp } from '../src/sources/http';
 import { MolitClient } from '../src/sources/molit/client';
@@ -44,9 +45,10 @@ async function main(): Promise<void> {
     secretName: 'estate/dev/molit',
     http: new SourceHttp('molit', { ...DEFAULT_HTTP, paceMs: 0 }),
   });
+  const deals = new MolitDeals(molit);
   try {
     await migrate(pool);
-    const sources: Sources = { molit, rone: { periodPages: async function* () {} } };
+    const sources: Sources = { molit: deals, rone: { periodPages: async function* () {} } };
 
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => {
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
         `(the database's backends and its writer processes); ${((bulkSeconds * 2e6) / bulkRows).toFixed(0)} us of the 2 cores' time per row, load average ${loadAverage()}.\n`,
     );
   } finally {
-    await molit.close();
+    await deals.close();
     await pool.end();
     standIn.stop();
     await postgres.cleanup();

@@ -9,6 +9,7 @@ import { RunLog } from './db/runs';
 import { RunLockedError } from './errors';
 import { createMarketUpdatedPublisher } from './events/market-updated-publisher';
 import { DEFAULT_PARALLEL } from './run/load-periods';
+import { MolitDeals } from './run/molit-pages/molit-deals';
 import { type Logger, type RunReport, runJob } from './run/run-job';
 import { formatSummary } from './run/summary';
 import type { manifest } from './secrets';
@@ -59,13 +60,15 @@ export async function runEtl(
       pageSize: args.pageSize,
       http: new SourceHttp('rone', http),
     }),
-    molit: new MolitClient({
-      serviceKey: secrets.get('molit').serviceKey,
-      baseURL: secrets.get('molit').baseURL,
-      secretName: secretName(secrets.env, 'molit'),
-      pageSize: args.pageSize,
-      http: new SourceHttp('molit', http),
-    }),
+    molit: new MolitDeals(
+      new MolitClient({
+        serviceKey: secrets.get('molit').serviceKey,
+        baseURL: secrets.get('molit').baseURL,
+        secretName: secretName(secrets.env, 'molit'),
+        pageSize: args.pageSize,
+        http: new SourceHttp('molit', http),
+      }),
+    ),
   };
 
   const parallel = args.parallel ?? DEFAULT_PARALLEL;

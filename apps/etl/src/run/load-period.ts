@@ -5,8 +5,8 @@ import { addCounts, NO_CHANGES, type UpsertCounts } from '../db/upsert-counts';
 import { recordWatermark, type Watermark } from '../db/watermarks';
 import { SourceError } from '../errors';
 import { normaliseRoneRows } from '../normalise/rone';
-import type { DealPage } from '../sources/molit/deal-page';
 import type { RoneRow } from '../sources/rone/parse';
+import type { DealPage } from './molit-pages/deal-page';
 import { readAhead } from './read-ahead';
 
 /** The page streams the loader reads; the real clients, or anything yielding the same pages. */
@@ -87,7 +87,7 @@ async function loadDeals(
 ): Promise<Loaded> {
   const loaded: Loaded = { pages: 0, rows: 0, counts: NO_CHANGES, skipped: {} };
   const writer = new DealWriter(client, dataVersion);
-  // Parsed, normalised and numbered off this thread (the client's page worker), one page ahead.
+  // Parsed, normalised and numbered off this thread (the MOLIT page worker), one page ahead.
   for await (const page of readAhead(sources.molit.periodDeals(mark.series, mark.period))) {
     loaded.pages += 1;
     loaded.rows += page.rows;

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { type Harness, resetData, snapshot, startHarness } from '../support/harness';
 
 // The CronJob's image runs the built job: bin/estate-etl.js -> dist/main.js, the MOLIT page worker
-// as dist/sources/molit/page-worker.js (plain JavaScript, no tsx), and the workspace packages
+// as dist/run/molit-pages/page-worker.js (plain JavaScript, no tsx), and the workspace packages
 // through their `default` export (their dist/). Every other test runs the TypeScript source, so this
 // one builds what the image builds (tsc -p tsconfig.build.json, in dependency order, as `turbo
 // build` does) and checks that the built job loads exactly what the source job loads.

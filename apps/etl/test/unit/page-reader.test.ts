@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyRows } from '../../src/db/copy-rows';
 import { InvalidItemError, normaliseDeal, Ordinals } from '../../src/normalise/deal';
-import type { MolitDealPage } from '../../src/sources/molit/deal-page';
-import { MolitPageReader } from '../../src/sources/molit/page-reader';
+import type { MolitDealPage } from '../../src/run/molit-pages/deal-page';
+import { MolitPageReader } from '../../src/run/molit-pages/page-reader';
 import { parseMolitResponse } from '../../src/sources/molit/parse';
 
 const fixture = (path: string) => readFileSync(join(__dirname, '../../dev/fixtures/molit', path), 'utf8');

@@ -1,6 +1,6 @@
 import { copyRows } from '../../db/copy-rows';
 import { type DealRecord, InvalidItemError, normaliseDeal, type Ordinals } from '../../normalise/deal';
-import { type MolitContext, parseMolitResponse } from './parse';
+import { type MolitContext, parseMolitResponse } from '../../sources/molit/parse';
 
 /** One MOLIT page parsed, normalised and turned into COPY text: what the loader and the paging need. */
 export type MolitDealPage =

@@ -1,6 +1,6 @@
 import type { FailureScope, SourceName } from '../../errors';
+import type { MolitContext } from '../../sources/molit/parse';
 import type { MolitDealPage } from './deal-page';
-import type { MolitContext } from './parse';
 
 /** Messages to the page worker. A month is opened, its pages sent in order, then closed. */
 export type PageRequest =

@@ -7,9 +7,9 @@ import {
   SourceError,
   SourceUnavailableError,
 } from '../../errors';
+import type { MolitContext } from '../../sources/molit/parse';
 import type { MolitDealPage } from './deal-page';
 import type { PageReply, PageRequest } from './page-protocol';
-import type { MolitContext } from './parse';
 
 const SOURCE_ERRORS = {
   SourceError,

@@ -2,9 +2,7 @@ import type { Period } from '@estate/contracts';
 import { EtlError, IncompletePeriodError } from '../../errors';
 import type { SourceHttp } from '../http';
 import { sourceMonth } from '../source-month';
-import type { DealPage } from './deal-page';
-import { MolitPageReader } from './page-reader';
-import { type MolitItem, parseMolitResponse } from './parse';
+import { type MolitContext, type MolitItem, parseMolitResponse } from './parse';
 
 export interface MolitClientOptions {
   serviceKey: string;
@@ -15,9 +13,17 @@ export interface MolitClientOptions {
   /** numOfRows, at most 1000. */
   pageSize?: number;
   http: SourceHttp;
-  /** Where `periodDeals` parses pages; default: its own worker thread. */
-  reader?: MolitPageReader;
 }
+
+/** What a page reader tells the paging: the header's total and the items on the page. */
+type PageCounts = { kind: 'items'; total: number; count: number };
+
+/** Turns one response (status and body bytes) into a page, throwing what parseMolitResponse throws. */
+type ReadMolitPage<P extends PageCounts> = (
+  status: number,
+  body: ArrayBuffer,
+  context: MolitContext,
+) => Promise<P | { kind: 'empty' }>;
 
 export const MOLIT_BASE_URL = 'https://apis.data.go.kr/1613000/RTMSDataSvcAptTrade';
 export const MOLIT_MAX_PAGE_SIZE = 1000;
@@ -27,7 +33,6 @@ export class MolitClient {
   private readonly baseURL: string;
   private readonly pageSize: number;
   private readonly serviceKey: string;
-  private readonly reader: MolitPageReader;
 
   constructor(private readonly options: MolitClientOptions) {
     if (options.serviceKey.trim() === '') {
@@ -47,7 +52,6 @@ export class MolitClient {
     }
     this.pageSize = pageSize;
     this.baseURL = (options.baseURL ?? MOLIT_BASE_URL).replace(/\/+$/, '');
-    this.reader = options.reader ?? new MolitPageReader();
   }
 
   /** The pages of one region's month; nothing for an empty month; IncompletePeriodError when short. */
@@ -62,30 +66,23 @@ export class MolitClient {
   }
 
   /**
-   * The same pages as `periodPages`, parsed, normalised (ordinals across the month's pages) and
-   * turned into COPY text by the page reader's worker thread.
+   * The same pages as `periodPages`, fetched as bytes and read by `readPage`, so the caller
+   * chooses where the work happens (the job reads them in a worker thread: `run/molit-pages/`).
    */
-  async *periodDeals(region: string, period: Period): AsyncGenerator<DealPage> {
-    const reader = this.reader;
-    const month = reader.openMonth(region, period);
-    try {
-      yield* this.paged(region, period, (url, what) =>
-        this.options.http.getBytes(url, what, (status, body) =>
-          reader.read(month, status, body, { what, secretName: this.options.secretName }),
-        ),
-      );
-    } finally {
-      reader.closeMonth(month);
-    }
-  }
-
-  /** Stops the page reader's worker thread, if it was started. */
-  close(): Promise<void> {
-    return this.reader.close();
+  readPeriodPages<P extends PageCounts>(
+    region: string,
+    period: Period,
+    readPage: ReadMolitPage<P>,
+  ): AsyncGenerator<P> {
+    return this.paged(region, period, (url, what) =>
+      this.options.http.getBytes(url, what, (status, body) =>
+        readPage(status, body, { what, secretName: this.options.secretName }),
+      ),
+    );
   }
 
   /** Pages 1, 2, .. until totalCount items arrived; a page short of the page size before that is an error. */
-  private async *paged<P extends { kind: 'items'; total: number; count: number }>(
+  private async *paged<P extends PageCounts>(
     region: string,
     period: Period,
     fetchPage: (url: URL, what: string) => Promise<P | { kind: 'empty' }>,
