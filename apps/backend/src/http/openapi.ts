@@ -9,6 +9,8 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body may be left out (it then parses as an empty object). */
+  bodyOptional?: boolean;
   /** Success status and its body schema. */
   response: { status: number; schema?: z.ZodType; description: string };
   /** Error statuses this route answers besides 400/401/500. */
@@ -68,7 +70,7 @@ export class ApiDocs {
       ...(route.body
         ? {
             requestBody: {
-              required: true,
+              required: !route.bodyOptional,
               content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
             },
           }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, claimsOf } from '../auth/authenticate';
 import type { Passwords } from '../auth/passwords';
@@ -8,7 +8,7 @@ import type { Tokens } from '../auth/tokens';
 import { EmailTakenError, type Memberships, type UserRow, type Users } from '../db/users';
 import { ApiError, notFound } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
-import { parseInput } from '../http/validate';
+import { Routes } from '../http/routes';
 import { RedisUnavailableError } from '../redis/reach';
 
 const Email = z
@@ -68,82 +68,86 @@ const toUser = (row: UserRow) => ({
 });
 
 export function authRoutes(deps: AuthRoutesDeps): Router {
-  const router = Router();
+  const routes = new Routes(deps.docs, authenticate(deps.tokens));
 
-  router.post('/api/v1/auth/register', async (request, response) => {
-    const body = parseInput(RegisterBody, request.body, 'body');
-    const passwordHash = await deps.passwords.hash(body.password);
-    try {
-      const { user, organization } = await deps.users.register({
-        email: body.email,
-        passwordHash,
-        displayName: body.displayName ?? null,
-        organizationName: body.organizationName ?? `${body.displayName ?? body.email}'s organization`,
-      });
-      response.status(201).json({ user: toUser(user), organization: { ...organization, role: 'owner' } });
-    } catch (error) {
-      if (error instanceof EmailTakenError) {
-        throw new ApiError(409, 'email_taken', 'an account with this email already exists', 'email');
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/v1/auth/register',
+      summary: 'Create an account and its own organization',
+      auth: false,
+      body: RegisterBody,
+      response: {
+        status: 201,
+        description: 'created',
+        schema: z.object({ user: User, organization: Organization }),
+      },
+      errors: [409],
+    },
+    async ({ body }, _request, response) => {
+      const passwordHash = await deps.passwords.hash(body.password);
+      try {
+        const { user, organization } = await deps.users.register({
+          email: body.email,
+          passwordHash,
+          displayName: body.displayName ?? null,
+          organizationName: body.organizationName ?? `${body.displayName ?? body.email}'s organization`,
+        });
+        response.status(201).json({ user: toUser(user), organization: { ...organization, role: 'owner' } });
+      } catch (error) {
+        if (error instanceof EmailTakenError) {
+          throw new ApiError(409, 'email_taken', 'an account with this email already exists', 'email');
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
-  deps.docs.add({
-    method: 'post',
-    path: '/api/v1/auth/register',
-    summary: 'Create an account and its own organization',
-    auth: false,
-    body: RegisterBody,
-    response: {
-      status: 201,
-      description: 'created',
-      schema: z.object({ user: User, organization: Organization }),
     },
-    errors: [409],
-  });
+  );
 
-  router.post('/api/v1/auth/login', async (request, response) => {
-    const body = parseInput(LoginBody, request.body, 'body');
-    await limit(deps, `login:ip:${request.ip}`, deps.limits.perIp);
-    // The address is hashed: Redis keys must not be a list of our users' emails.
-    const emailKey = createHash('sha256').update(body.email.toLowerCase()).digest('hex');
-    await limit(deps, `login:email:${emailKey}`, deps.limits.perEmail);
-    const user = await deps.users.findByEmail(body.email);
-    const valid = await deps.passwords.verify(body.password, user?.password_hash);
-    if (!user || !valid) throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
-    const { token, expiresIn } = deps.tokens.sign({ userId: user.id, email: user.email });
-    response.json({ token, tokenType: 'Bearer', expiresIn });
-  });
-  deps.docs.add({
-    method: 'post',
-    path: '/api/v1/auth/login',
-    summary: 'Exchange email and password for a bearer token (rate limited per IP and per email)',
-    auth: false,
-    body: LoginBody,
-    response: { status: 200, description: 'a token', schema: TokenResponse },
-    errors: [401, 429, 503],
-  });
-
-  router.get('/api/v1/me', authenticate(deps.tokens), async (request, response) => {
-    const { userId } = claimsOf(request);
-    const user = await deps.users.findById(userId);
-    if (!user) throw notFound('user');
-    response.json({ user: toUser(user), organizations: await deps.memberships.organizationsOf(userId) });
-  });
-  deps.docs.add({
-    method: 'get',
-    path: '/api/v1/me',
-    summary: 'The signed-in user and their organizations',
-    auth: true,
-    response: {
-      status: 200,
-      description: 'the user',
-      schema: z.object({ user: User, organizations: z.array(Organization) }),
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/v1/auth/login',
+      summary: 'Exchange email and password for a bearer token (rate limited per IP and per email)',
+      auth: false,
+      body: LoginBody,
+      response: { status: 200, description: 'a token', schema: TokenResponse },
+      errors: [401, 429, 503],
     },
-    errors: [404],
-  });
+    async ({ body }, request, response) => {
+      await limit(deps, `login:ip:${request.ip}`, deps.limits.perIp);
+      // The address is hashed: Redis keys must not be a list of our users' emails.
+      const emailKey = createHash('sha256').update(body.email.toLowerCase()).digest('hex');
+      await limit(deps, `login:email:${emailKey}`, deps.limits.perEmail);
+      const user = await deps.users.findByEmail(body.email);
+      const valid = await deps.passwords.verify(body.password, user?.password_hash);
+      if (!user || !valid) throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
+      const { token, expiresIn } = deps.tokens.sign({ userId: user.id, email: user.email });
+      response.json({ token, tokenType: 'Bearer', expiresIn });
+    },
+  );
 
-  return router;
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/v1/me',
+      summary: 'The signed-in user and their organizations',
+      auth: true,
+      response: {
+        status: 200,
+        description: 'the user',
+        schema: z.object({ user: User, organizations: z.array(Organization) }),
+      },
+      errors: [404],
+    },
+    async (_input, request, response) => {
+      const { userId } = claimsOf(request);
+      const user = await deps.users.findById(userId);
+      if (!user) throw notFound('user');
+      response.json({ user: toUser(user), organizations: await deps.memberships.organizationsOf(userId) });
+    },
+  );
+
+  return routes.router;
 }
 
 /** Seconds a client is told to wait while the attempt counter's Redis is away. */

@@ -1,12 +1,12 @@
 import { RuntimeSecretNotFoundError } from '@estate/secrets/store';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, claimsOf } from '../auth/authenticate';
 import type { Tokens } from '../auth/tokens';
 import type { Memberships, Role } from '../db/users';
 import { ApiError, notFound } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
-import { parseInput } from '../http/validate';
+import { Routes } from '../http/routes';
 import type { IntegrationStore } from '../integrations/integration-store';
 
 export const OrgParams = z.strictObject({ orgId: z.uuid() });
@@ -38,8 +38,7 @@ export function integrationRoutes(deps: {
   tokens: Tokens;
   docs: ApiDocs;
 }): Router {
-  const router = Router();
-  const auth = authenticate(deps.tokens);
+  const routes = new Routes(deps.docs, authenticate(deps.tokens));
 
   /** Members may list; owners and admins may change. Others learn nothing about the organization. */
   async function requireRole(userId: string, orgId: string, write: boolean): Promise<void> {
@@ -50,84 +49,86 @@ export function integrationRoutes(deps: {
     }
   }
 
-  router.put('/api/v1/orgs/:orgId/integrations/:tool', auth, async (request, response) => {
-    const { orgId, tool } = parseInput(IntegrationParams, request.params, 'params');
-    const body = parseInput(IntegrationBody, request.body, 'body');
-    await requireRole(claimsOf(request).userId, orgId, true);
-    const written = await deps.store.put(deps.store.orgIntegrationName(orgId, tool), body.credential, {
-      description: `${tool} credential of organization ${orgId}`,
-      tags: { organization: orgId, tool, ...(body.expiresAt ? { expires: body.expiresAt } : {}) },
-    });
-    // Write-only: the answer says what was stored, never the value.
-    response.json({ integration: { tool, versionId: written.versionId } });
-  });
-  deps.docs.add({
-    method: 'put',
-    path: '/api/v1/orgs/:orgId/integrations/:tool',
-    summary: "Store or rotate an organization's tool credential (write-only)",
-    auth: true,
-    params: IntegrationParams,
-    body: IntegrationBody,
-    response: {
-      status: 200,
-      description: 'stored',
-      schema: z.object({ integration: z.object({ tool: z.string(), versionId: z.string() }) }),
+  routes.add(
+    {
+      method: 'put',
+      path: '/api/v1/orgs/:orgId/integrations/:tool',
+      summary: "Store or rotate an organization's tool credential (write-only)",
+      auth: true,
+      params: IntegrationParams,
+      body: IntegrationBody,
+      response: {
+        status: 200,
+        description: 'stored',
+        schema: z.object({ integration: z.object({ tool: z.string(), versionId: z.string() }) }),
+      },
+      errors: [403],
     },
-    errors: [403],
-  });
-
-  router.get('/api/v1/orgs/:orgId/integrations', auth, async (request, response) => {
-    const { orgId } = parseInput(OrgParams, request.params, 'params');
-    await requireRole(claimsOf(request).userId, orgId, false);
-    const prefix = deps.store.orgIntegrationPrefix(orgId);
-    const found = await deps.store.list(prefix);
-    response.json({
-      integrations: found.map((entry) => ({
-        tool: entry.name.slice(prefix.length),
-        createdAt: entry.createdDate?.toISOString() ?? null,
-        lastRotatedAt: (entry.lastChangedDate ?? entry.lastRotatedDate)?.toISOString() ?? null,
-        expiresAt: entry.expiresAt?.toISOString() ?? null,
-      })),
-    });
-  });
-  deps.docs.add({
-    method: 'get',
-    path: '/api/v1/orgs/:orgId/integrations',
-    summary: "An organization's integrations: metadata only",
-    auth: true,
-    params: OrgParams,
-    response: {
-      status: 200,
-      description: 'integrations',
-      schema: z.object({ integrations: z.array(Integration) }),
+    async ({ params: { orgId, tool }, body }, request, response) => {
+      await requireRole(claimsOf(request).userId, orgId, true);
+      const written = await deps.store.put(deps.store.orgIntegrationName(orgId, tool), body.credential, {
+        description: `${tool} credential of organization ${orgId}`,
+        tags: { organization: orgId, tool, ...(body.expiresAt ? { expires: body.expiresAt } : {}) },
+      });
+      // Write-only: the answer says what was stored, never the value.
+      response.json({ integration: { tool, versionId: written.versionId } });
     },
-    errors: [403],
-  });
+  );
 
-  router.delete('/api/v1/orgs/:orgId/integrations/:tool', auth, async (request, response) => {
-    const { orgId, tool } = parseInput(IntegrationParams, request.params, 'params');
-    await requireRole(claimsOf(request).userId, orgId, true);
-    try {
-      const deleted = await deps.store.delete(deps.store.orgIntegrationName(orgId, tool));
-      response.status(202).json({ tool, deletionDate: deleted.deletionDate?.toISOString() ?? null });
-    } catch (error) {
-      if (error instanceof RuntimeSecretNotFoundError) throw notFound('integration');
-      throw error;
-    }
-  });
-  deps.docs.add({
-    method: 'delete',
-    path: '/api/v1/orgs/:orgId/integrations/:tool',
-    summary: 'Schedule deletion of an integration credential (recoverable for 7 days)',
-    auth: true,
-    params: IntegrationParams,
-    response: {
-      status: 202,
-      description: 'deletion scheduled',
-      schema: z.object({ tool: z.string(), deletionDate: z.string().nullable() }),
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/v1/orgs/:orgId/integrations',
+      summary: "An organization's integrations: metadata only",
+      auth: true,
+      params: OrgParams,
+      response: {
+        status: 200,
+        description: 'integrations',
+        schema: z.object({ integrations: z.array(Integration) }),
+      },
+      errors: [403],
     },
-    errors: [403, 404],
-  });
+    async ({ params: { orgId } }, request, response) => {
+      await requireRole(claimsOf(request).userId, orgId, false);
+      const prefix = deps.store.orgIntegrationPrefix(orgId);
+      const found = await deps.store.list(prefix);
+      response.json({
+        integrations: found.map((entry) => ({
+          tool: entry.name.slice(prefix.length),
+          createdAt: entry.createdDate?.toISOString() ?? null,
+          lastRotatedAt: (entry.lastChangedDate ?? entry.lastRotatedDate)?.toISOString() ?? null,
+          expiresAt: entry.expiresAt?.toISOString() ?? null,
+        })),
+      });
+    },
+  );
 
-  return router;
+  routes.add(
+    {
+      method: 'delete',
+      path: '/api/v1/orgs/:orgId/integrations/:tool',
+      summary: 'Schedule deletion of an integration credential (recoverable for 7 days)',
+      auth: true,
+      params: IntegrationParams,
+      response: {
+        status: 202,
+        description: 'deletion scheduled',
+        schema: z.object({ tool: z.string(), deletionDate: z.string().nullable() }),
+      },
+      errors: [403, 404],
+    },
+    async ({ params: { orgId, tool } }, request, response) => {
+      await requireRole(claimsOf(request).userId, orgId, true);
+      try {
+        const deleted = await deps.store.delete(deps.store.orgIntegrationName(orgId, tool));
+        response.status(202).json({ tool, deletionDate: deleted.deletionDate?.toISOString() ?? null });
+      } catch (error) {
+        if (error instanceof RuntimeSecretNotFoundError) throw notFound('integration');
+        throw error;
+      }
+    },
+  );
+
+  return routes.router;
 }

@@ -1,12 +1,12 @@
 import { addMonths, monthsBetween, Period, periodOf, RegionCode } from '@estate/contracts';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { authenticate } from '../auth/authenticate';
 import type { Tokens } from '../auth/tokens';
 import { type MarketData, monthBounds } from '../db/market';
 import { ApiError } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
-import { parseInput } from '../http/validate';
+import { Routes } from '../http/routes';
 
 /** The longest range one request may ask for, in months. */
 export const MAX_MONTHS = 60;
@@ -82,132 +82,137 @@ export function marketRoutes(deps: {
   clock: () => Date;
   docs: ApiDocs;
 }): Router {
-  const router = Router();
-  const auth = authenticate(deps.tokens);
+  const routes = new Routes(deps.docs, authenticate(deps.tokens));
 
-  router.get('/api/v1/regions/:code/trades', auth, async (request, response) => {
-    const { code } = parseInput(RegionParams, request.params, 'params');
-    const query = parseInput(TradesQuery, request.query, 'query');
-    const months = resolveMonths(query, deps.clock());
-    const { rows, total } = await deps.market.trades(code, monthBounds(months.from, months.to), {
-      limit: query.pageSize,
-      offset: (query.page - 1) * query.pageSize,
-    });
-    response.json({
-      region: code,
-      ...months,
-      page: query.page,
-      pageSize: query.pageSize,
-      total,
-      items: rows.map((row) => ({
-        dealDate: row.deal_date,
-        apartment: row.apt_nm,
-        building: row.apt_dong,
-        neighbourhood: row.umd_nm,
-        jibun: row.jibun,
-        floor: row.floor,
-        buildYear: row.build_year,
-        areaM2: Number(row.exclu_use_ar),
-        priceManwon: Number(row.deal_amount),
-        cancelled: row.cancelled,
-        cancelDate: row.cancel_date,
-      })),
-    });
-  });
-  deps.docs.add({
-    method: 'get',
-    path: '/api/v1/regions/:code/trades',
-    summary: 'Apartment deals of a region by month range, paged; cancelled deals flagged',
-    auth: true,
-    params: RegionParams,
-    query: TradesQuery,
-    response: {
-      status: 200,
-      description: 'one page of deals',
-      schema: z.object({
-        region: z.string(),
-        from: z.string(),
-        to: z.string(),
-        page: z.number(),
-        pageSize: z.number(),
-        total: z.number(),
-        items: z.array(Trade),
-      }),
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/v1/regions/:code/trades',
+      summary: 'Apartment deals of a region by month range, paged; cancelled deals flagged',
+      auth: true,
+      params: RegionParams,
+      query: TradesQuery,
+      response: {
+        status: 200,
+        description: 'one page of deals',
+        schema: z.object({
+          region: z.string(),
+          from: z.string(),
+          to: z.string(),
+          page: z.number(),
+          pageSize: z.number(),
+          total: z.number(),
+          items: z.array(Trade),
+        }),
+      },
     },
-  });
-
-  router.get('/api/v1/regions/:code/stats', auth, async (request, response) => {
-    const { code } = parseInput(RegionParams, request.params, 'params');
-    const months = resolveMonths(parseInput(MonthRangeQuery, request.query, 'query'), deps.clock());
-    const rows = await deps.market.monthlyStats(code, monthBounds(months.from, months.to));
-    response.json({
-      region: code,
-      ...months,
-      months: rows.map((row) => ({
-        month: row.month,
-        deals: row.deals,
-        medianPricePerM2: row.median_price_per_m2,
-        cancellations: row.cancellations,
-      })),
-    });
-  });
-  deps.docs.add({
-    method: 'get',
-    path: '/api/v1/regions/:code/stats',
-    summary: 'Per month: deal count, median price per square metre, cancellations',
-    auth: true,
-    params: RegionParams,
-    query: MonthRangeQuery,
-    response: {
-      status: 200,
-      description: 'monthly statistics',
-      schema: z.object({ region: z.string(), from: z.string(), to: z.string(), months: z.array(MonthStats) }),
+    async ({ params: { code }, query }, _request, response) => {
+      const months = resolveMonths(query, deps.clock());
+      const { rows, total } = await deps.market.trades(code, monthBounds(months.from, months.to), {
+        limit: query.pageSize,
+        offset: (query.page - 1) * query.pageSize,
+      });
+      response.json({
+        region: code,
+        ...months,
+        page: query.page,
+        pageSize: query.pageSize,
+        total,
+        items: rows.map((row) => ({
+          dealDate: row.deal_date,
+          apartment: row.apt_nm,
+          building: row.apt_dong,
+          neighbourhood: row.umd_nm,
+          jibun: row.jibun,
+          floor: row.floor,
+          buildYear: row.build_year,
+          areaM2: Number(row.exclu_use_ar),
+          priceManwon: Number(row.deal_amount),
+          cancelled: row.cancelled,
+          cancelDate: row.cancel_date,
+        })),
+      });
     },
-  });
+  );
 
-  router.get('/api/v1/indices/:tableId', auth, async (request, response) => {
-    const { tableId } = parseInput(IndexParams, request.params, 'params');
-    const query = parseInput(IndexQuery, request.query, 'query');
-    const months = resolveMonths(query, deps.clock());
-    const rows = await deps.market.indexSeries(tableId, query.cls, months.from, months.to);
-    const series = new Map<string, z.infer<typeof IndexSeries>>();
-    for (const row of rows) {
-      const key = `${row.cls_id}\u0000${row.itm_id}`;
-      let entry = series.get(key);
-      if (!entry) {
-        entry = {
-          clsId: row.cls_id,
-          clsName: row.cls_nm,
-          itemId: row.itm_id,
-          itemName: row.itm_nm,
-          unit: row.ui_nm,
-          points: [],
-        };
-        series.set(key, entry);
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/v1/regions/:code/stats',
+      summary: 'Per month: deal count, median price per square metre, cancellations',
+      auth: true,
+      params: RegionParams,
+      query: MonthRangeQuery,
+      response: {
+        status: 200,
+        description: 'monthly statistics',
+        schema: z.object({
+          region: z.string(),
+          from: z.string(),
+          to: z.string(),
+          months: z.array(MonthStats),
+        }),
+      },
+    },
+    async ({ params: { code }, query }, _request, response) => {
+      const months = resolveMonths(query, deps.clock());
+      const rows = await deps.market.monthlyStats(code, monthBounds(months.from, months.to));
+      response.json({
+        region: code,
+        ...months,
+        months: rows.map((row) => ({
+          month: row.month,
+          deals: row.deals,
+          medianPricePerM2: row.median_price_per_m2,
+          cancellations: row.cancellations,
+        })),
+      });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/v1/indices/:tableId',
+      summary: 'R-ONE monthly series of one statistics table, optionally one class',
+      auth: true,
+      params: IndexParams,
+      query: IndexQuery,
+      response: {
+        status: 200,
+        description: 'series',
+        schema: z.object({
+          tableId: z.string(),
+          from: z.string(),
+          to: z.string(),
+          series: z.array(IndexSeries),
+        }),
+      },
+    },
+    async ({ params: { tableId }, query }, _request, response) => {
+      const months = resolveMonths(query, deps.clock());
+      const rows = await deps.market.indexSeries(tableId, query.cls, months.from, months.to);
+      const series = new Map<string, z.infer<typeof IndexSeries>>();
+      for (const row of rows) {
+        const key = `${row.cls_id}\u0000${row.itm_id}`;
+        let entry = series.get(key);
+        if (!entry) {
+          entry = {
+            clsId: row.cls_id,
+            clsName: row.cls_nm,
+            itemId: row.itm_id,
+            itemName: row.itm_nm,
+            unit: row.ui_nm,
+            points: [],
+          };
+          series.set(key, entry);
+        }
+        const period = `${row.wrttime_idtfr_id.slice(0, 4)}-${row.wrttime_idtfr_id.slice(4, 6)}`;
+        entry.points.push({ period, value: toNumber(row.dta_val) });
       }
-      const period = `${row.wrttime_idtfr_id.slice(0, 4)}-${row.wrttime_idtfr_id.slice(4, 6)}`;
-      entry.points.push({ period, value: toNumber(row.dta_val) });
-    }
-    response.json({ tableId, ...months, series: [...series.values()] });
-  });
-  deps.docs.add({
-    method: 'get',
-    path: '/api/v1/indices/:tableId',
-    summary: 'R-ONE monthly series of one statistics table, optionally one class',
-    auth: true,
-    params: IndexParams,
-    query: IndexQuery,
-    response: {
-      status: 200,
-      description: 'series',
-      schema: z.object({
-        tableId: z.string(),
-        from: z.string(),
-        to: z.string(),
-        series: z.array(IndexSeries),
-      }),
+      response.json({ tableId, ...months, series: [...series.values()] });
     },
-  });
+  );
 
-  return router;
+  return routes.router;
 }

@@ -1,12 +1,12 @@
 import { Period } from '@estate/contracts';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { authenticate } from '../auth/authenticate';
 import type { Tokens } from '../auth/tokens';
 import type { MarketData } from '../db/market';
 import { ApiError, notFound } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
-import { parseInput } from '../http/validate';
+import { Routes } from '../http/routes';
 import { QueueUnavailableError, type SummaryQueue } from '../queue/summary-queue';
 import { RegionParams } from './market';
 
@@ -32,61 +32,62 @@ export function summaryRoutes(deps: {
   tokens: Tokens;
   docs: ApiDocs;
 }): Router {
-  const router = Router();
-  const auth = authenticate(deps.tokens);
+  const routes = new Routes(deps.docs, authenticate(deps.tokens));
 
-  router.post('/api/v1/regions/:code/summary', auth, async (request, response) => {
-    const { code } = parseInput(RegionParams, request.params, 'params');
-    const body = parseInput(SummaryBody, request.body ?? {}, 'body');
-    const latest = await deps.market.latestDataVersion(code, body.period);
-    if (!latest) {
-      throw new ApiError(
-        404,
-        'no_market_data',
-        `no deals are loaded for region ${code}${body.period ? ` in ${body.period}` : ''}`,
-      );
-    }
-    const { job, created } = await unlessUnavailable(() =>
-      deps.summaries.enqueue({ region: code, ...latest }),
-    );
-    response
-      .status(created ? 202 : 200)
-      .location(`/api/v1/jobs/${job.id}`)
-      .json({ job, created });
-  });
-  deps.docs.add({
-    method: 'post',
-    path: '/api/v1/regions/:code/summary',
-    summary:
-      'Request an AI summary of a month (default: the newest loaded); one job per region, period and data version',
-    auth: true,
-    params: RegionParams,
-    body: SummaryBody,
-    response: {
-      status: 202,
-      description: 'queued (200 when the same job already exists)',
-      schema: z.object({ job: Job, created: z.boolean() }),
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/v1/regions/:code/summary',
+      summary:
+        'Request an AI summary of a month (default: the newest loaded); one job per region, period and data version',
+      auth: true,
+      params: RegionParams,
+      body: SummaryBody,
+      bodyOptional: true,
+      response: {
+        status: 202,
+        description: 'queued (200 when the same job already exists)',
+        schema: z.object({ job: Job, created: z.boolean() }),
+      },
+      errors: [404, 503],
     },
-    errors: [404, 503],
-  });
+    async ({ params: { code }, body }, _request, response) => {
+      const latest = await deps.market.latestDataVersion(code, body.period);
+      if (!latest) {
+        throw new ApiError(
+          404,
+          'no_market_data',
+          `no deals are loaded for region ${code}${body.period ? ` in ${body.period}` : ''}`,
+        );
+      }
+      const { job, created } = await unlessUnavailable(() =>
+        deps.summaries.enqueue({ region: code, ...latest }),
+      );
+      response
+        .status(created ? 202 : 200)
+        .location(`/api/v1/jobs/${job.id}`)
+        .json({ job, created });
+    },
+  );
 
-  router.get('/api/v1/jobs/:id', auth, async (request, response) => {
-    const { id } = parseInput(JobParams, request.params, 'params');
-    const job = await unlessUnavailable(() => deps.summaries.find(id));
-    if (!job) throw notFound('job');
-    response.json({ job });
-  });
-  deps.docs.add({
-    method: 'get',
-    path: '/api/v1/jobs/:id',
-    summary: 'State and result of a summary job',
-    auth: true,
-    params: JobParams,
-    response: { status: 200, description: 'the job', schema: z.object({ job: Job }) },
-    errors: [404, 503],
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/v1/jobs/:id',
+      summary: 'State and result of a summary job',
+      auth: true,
+      params: JobParams,
+      response: { status: 200, description: 'the job', schema: z.object({ job: Job }) },
+      errors: [404, 503],
+    },
+    async ({ params: { id } }, _request, response) => {
+      const job = await unlessUnavailable(() => deps.summaries.find(id));
+      if (!job) throw notFound('job');
+      response.json({ job });
+    },
+  );
 
-  return router;
+  return routes.router;
 }
 
 /** Seconds a client is told to wait while the job queue's Redis is away (it reconnects within about that). */
