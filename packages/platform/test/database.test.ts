@@ -51,7 +51,7 @@ describe('retryingAuthentication (SQLSTATE 28P01)', () => {
 
 describe('createDatabasePool and Database against PostgreSQL with password authentication', () => {
   // The shared server trusts local connections and never asks for a password, so these tests use
-  // a private scram-sha-256 cluster (DESIGN.md section 7).
+  // a private scram-sha-256 cluster (docs/architecture.md, Tests).
   let cluster: PrivateCluster;
   let secret: DatabaseSecret;
   let pool: Pool;

@@ -18,7 +18,7 @@ import { freePort } from './servers';
 const run = promisify(execFile);
 
 /**
- * A PostgreSQL cluster of its own, with password authentication (DESIGN.md section 7: the shared
+ * A PostgreSQL cluster of its own, with password authentication (docs/architecture.md, Tests: the shared
  * server on 5432 trusts local connections, so a wrong password would still get in there).
  * initdb --auth=scram-sha-256 in a temporary directory, on a free port, as the postgres user
  * when running as root (initdb refuses root). Every statement is logged, so a test can check

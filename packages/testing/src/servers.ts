@@ -11,7 +11,7 @@ export type ServerMode = 'containers' | 'local';
 export interface LocalServer {
   name: 'PostgreSQL' | 'Redis' | 'RabbitMQ';
   port: number;
-  /** The command that starts it on a machine of this kind (DESIGN.md section 7). */
+  /** The command that starts it on a machine of this kind (docs/architecture.md, Tests). */
   start: string;
 }
 

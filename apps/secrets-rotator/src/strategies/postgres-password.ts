@@ -22,7 +22,7 @@ export function generatePassword(): string {
 /**
  * PostgreSQL role passwords (single-user scheme): the role's password changes with ALTER ROLE;
  * until finishSecret moves AWSCURRENT, consumers holding the old password reconnect after a 28P01
- * by forcing a refresh (DESIGN.md section 3).
+ * by forcing a refresh (docs/architecture.md, the life of a secret).
  */
 export const postgresPasswordStrategy: RotationStrategy = {
   createValue(current: SecretObject | undefined, target: RotationTarget): SecretObject {

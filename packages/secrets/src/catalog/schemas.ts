@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notSecret } from './marks';
 
 /**
- * The secret catalog (DESIGN.md section 2): one JSON object per group under `estate/{env}/{group}`.
+ * The secret catalog (docs/architecture.md): one JSON object per group under `estate/{env}/{group}`.
  * Schemas reject weak or malformed values so a service never starts with them. Extra fields are
  * stripped, not rejected: AWS-managed secrets (RDS) carry fields of their own.
  */
