@@ -1,9 +1,8 @@
-import { freePort } from '@estate/testing';
+import { freePort, startPrivateRedis, stopPrivateRedis } from '@estate/testing';
 import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { type Backend, seededSecretStrings, startBackend } from './support/backend';
-import { startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { putSecret, random } from './support/seed';
 import { waitFor } from './support/wait-for';
 

@@ -4,14 +4,13 @@ import {
   type MarketSummaryJob,
   marketSummaryJobId,
 } from '@estate/contracts';
-import { freePort } from '@estate/testing';
+import { freePort, startPrivateRedis, stopPrivateRedis } from '@estate/testing';
 import amqp from 'amqplib';
 import request from 'supertest';
 import { DEFAULT_NAMES, MarketUpdatedConsumer } from '../src/events/market-updated-consumer';
 import { SummaryQueue } from '../src/queue/summary-queue';
 import { type Backend, startBackend } from './support/backend';
 import { insertDeals } from './support/market-fixtures';
-import { startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { random } from './support/seed';
 import { waitFor } from './support/wait-for';
 

@@ -2,6 +2,7 @@ export * from './environment';
 export { uniqueName } from './ids';
 export * from './postgres';
 export { InitdbUnavailableError, type PrivateCluster, startPrivateCluster } from './private-postgres';
+export { startPrivateRedis, stopPrivateRedis } from './private-redis';
 export * from './rabbitmq';
 export * from './redis';
 export { type ProcessResult, runTypeScript } from './run-typescript';

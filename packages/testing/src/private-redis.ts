@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { isPortOpen } from '@estate/testing';
+import { isPortOpen } from './servers';
 
 /** A redis-server of the test's own on `port`, which it may stop: the shared one is never touched. */
 export async function startPrivateRedis(port: number): Promise<ChildProcess> {
@@ -10,7 +10,10 @@ export async function startPrivateRedis(port: number): Promise<ChildProcess> {
   );
   const deadline = Date.now() + 10_000;
   while (!(await isPortOpen(port))) {
-    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start on port ${port}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return child;
