@@ -1,5 +1,6 @@
 import type { DatabaseSecret } from '@estate/secrets/catalog';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { recycleOnChange } from './recycle';
 
 /** SQLSTATE invalid_password: the credential was rotated under us. */
 export const INVALID_PASSWORD = '28P01';
@@ -131,4 +132,43 @@ export class Database {
   async ping(): Promise<void> {
     await this.query('SELECT 1');
   }
+}
+
+/** The database group of a service's secrets container (any manifest that declares `database`). */
+export interface DatabaseSecretSource {
+  get(key: 'database'): DatabaseSecret;
+  refresh(key: 'database'): Promise<unknown>;
+  onChange(key: 'database', listener: () => void): () => void;
+}
+
+export interface OpenDatabase {
+  pool: Pool;
+  db: Database;
+  /** Stops recycling and ends the pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * A long-running service's database: the pool (password read per connection), idle-connection
+ * errors logged by name, 28P01 refresh-and-retry through `Database`, and connections made before
+ * a rotation recycled once idle.
+ */
+export function openDatabase(
+  secrets: DatabaseSecretSource,
+  options: { logger: { warn(object: object, message: string): void }; max?: number },
+): OpenDatabase {
+  const pool = createDatabasePool(() => secrets.get('database'), { max: options.max });
+  pool.on('error', (error) =>
+    options.logger.warn({ errorName: error.name, reason: error.message }, 'idle database connection failed'),
+  );
+  const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
+  const stopRecycling = recycleOnChange(pool, (listener) => secrets.onChange('database', listener));
+  return {
+    pool,
+    db,
+    close: async () => {
+      stopRecycling();
+      await pool.end();
+    },
+  };
 }
