@@ -1,15 +1,11 @@
 import { Writable } from 'node:stream';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { migrate } from '@estate/db';
-import { createDatabasePool, Database, recycleOnChange } from '@estate/platform';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
 import { localAccessKeyId, localAccessPolicy } from '@estate/secrets/policy';
-import { RuntimeSecretStore } from '@estate/secrets/store';
 import { type TestEnvironment, useTestEnvironment } from '@estate/testing';
 import type { Express } from 'express';
-import Redis from 'ioredis';
 import { Registry } from 'prom-client';
-import { SummaryQueue } from '../../src/queue/summary-queue';
+import { createBackend } from '../../src/app';
 import { manifest } from '../../src/secrets';
 import { type BackendSecrets, createServer, type ServerDeps, type ServerSettings } from '../../src/server';
 import { rotatorFor } from './rotator';
@@ -37,10 +33,11 @@ export const TEST_SETTINGS: Partial<ServerSettings> = {
 };
 
 /**
- * The backend as main.ts wires it, over the suite's own PostgreSQL database, Redis prefix,
- * RabbitMQ vhost and a local Secrets Manager endpoint that enforces the manifest-derived access
- * policy: the server reads its secrets and manages integration credentials as `local-backend`,
- * seeded by `local-admin`.
+ * The backend from the composition root main.ts calls (src/app.ts, without the RabbitMQ consumer:
+ * `events` stands in for it), over the suite's own PostgreSQL database, Redis prefix, RabbitMQ
+ * vhost and a local Secrets Manager endpoint that enforces the manifest-derived access policy: the
+ * server reads its secrets and manages integration credentials as `local-backend`, seeded by
+ * `local-admin`.
  */
 export async function startBackend(
   options: {
@@ -77,48 +74,25 @@ export async function startBackend(
     },
   });
   const logger = createSecretsLogger(secrets, { level: 'info' }, destination);
-  const pool = createDatabasePool(() => secrets.get('database'));
-  await migrate(pool);
-  const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
-  recycleOnChange(pool, (listener) => secrets.onChange('database', listener));
-  // As main.ts: no offline queue, and ready before the server takes requests (the login rate
-  // limiter answers 503 while its connection is not ready).
-  const redis = new Redis({
-    host: env.redis.host,
-    port: env.redis.port,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  });
-  await new Promise<void>((resolve, reject) => {
-    redis.once('ready', resolve);
-    redis.once('error', reject);
-  });
-  const summaries = new SummaryQueue(
-    { host: env.redis.host, port: env.redis.port },
-    `${env.redis.keyPrefix}bull`,
-  );
   // Runtime-managed secrets as the backend itself: `local-backend` manages estate/dev/orgs/* only
   // (the manifest's runtimeSecrets('orgs'), through localAccessPolicy), as its IAM role would.
   const integrationsClient = new SecretsManagerClient({
     ...env.secrets.clientConfig(localAccessKeyId(manifest.service)),
     maxAttempts: 1,
   });
-  const integrations = new RuntimeSecretStore({ env: ENV, client: integrationsClient });
-  const deps: ServerDeps = {
+  const backend = await createBackend({
     secrets,
-    db,
-    redis,
-    redisKeyPrefix: env.redis.keyPrefix,
-    summaries,
-    integrations,
-    events: options.events ?? { isConnected: () => true },
     logger,
     registry,
+    redisKeyPrefix: env.redis.keyPrefix,
+    secretsManager: integrationsClient,
+    events: options.events ?? { isConnected: () => true },
     settings: TEST_SETTINGS,
-  };
+  });
+  const deps = backend.deps;
   return {
     env,
-    app: createServer(deps),
+    app: backend.app,
     secrets,
     deps,
     admin,
@@ -133,9 +107,7 @@ export async function startBackend(
         settings: { ...TEST_SETTINGS, ...settings },
       }),
     cleanup: async () => {
-      await summaries.close();
-      redis.disconnect();
-      await pool.end();
+      await backend.close();
       secrets.close();
       integrationsClient.destroy();
       rotator?.close();

@@ -1,0 +1,66 @@
+import type { ChildProcess } from 'node:child_process';
+import { localAccessPolicy } from '@estate/secrets/policy';
+import {
+  freePort,
+  startPrivateRedis,
+  stopPrivateRedis,
+  type TestEnvironment,
+  useTestEnvironment,
+} from '@estate/testing';
+import { manifest } from '../src/secrets';
+import { type MainProcess, spawnMain, within } from './support/main-process';
+
+import { adminClients, backendValues, ENV, type SeededValues, seedSecrets } from './support/seed';
+
+let env: TestEnvironment;
+let values: SeededValues;
+let redis: ChildProcess | undefined;
+let run: MainProcess | undefined;
+
+beforeAll(async () => {
+  env = await useTestEnvironment({ secrets: { policy: localAccessPolicy([manifest], ENV) } });
+  // The backend's Redis is a private one this suite may freeze: the shared one is never touched.
+  const port = await freePort();
+  redis = await startPrivateRedis(port);
+  values = backendValues(env, { redis: { host: '127.0.0.1', port } });
+  await seedSecrets(adminClients(env).secretsManager, values as unknown as Record<string, unknown>);
+});
+
+afterAll(async () => {
+  run?.child.kill('SIGKILL');
+  // SIGKILL ends a stopped process too.
+  if (redis) await stopPrivateRedis(redis);
+  await env?.cleanup();
+});
+
+describe('SIGTERM', () => {
+  it('exits 1 within 10 s while its Redis is frozen, naming what it abandoned', async () => {
+    run = spawnMain({
+      ESTATE_ENV: ENV,
+      AWS_ENDPOINT_URL: env.secrets.endpoint.url,
+      AWS_ACCESS_KEY_ID: 'local-backend',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_REGION: 'ap-northeast-2',
+    });
+    await within(run.listening, 45_000, 'startup');
+    // Frozen, not gone: the sockets stay open and nothing answers, so a close that waits on
+    // Redis would wait for ever.
+    redis!.kill('SIGSTOP');
+    const sentAt = performance.now();
+    run.child.kill('SIGTERM');
+    const code = await within(run.exited, 10_000, 'shutdown');
+    expect(performance.now() - sentAt).toBeLessThan(10_000);
+    expect(code).toBe(1);
+    const output = run.output();
+    expect(output).toContain('"msg":"SIGTERM: draining"');
+    // BullMQ's queue waits for Redis to answer QUIT; the server, consumer and pool close as usual.
+    expect(output).toContain('"step":"queue","budgetMs":1000,"msg":"shutdown step abandoned"');
+    expect(output).toContain(
+      '"abandoned":["queue"],"failed":[],"deadlineMs":8000,"msg":"shutdown incomplete; exiting"',
+    );
+    expect(output).not.toContain('"msg":"stopped"');
+    for (const value of [values.jwt.secret, values.database.password, values.ses.smtpPassword]) {
+      expect(output).not.toContain(value);
+    }
+  });
+});
