@@ -1,4 +1,5 @@
 import { QUEUE_PREFIX } from '@estate/contracts';
+import { DEFAULT_SHUTDOWN_DEADLINE_MS } from '@estate/platform';
 import { z } from 'zod';
 
 const Milliseconds = z.coerce.number().int().positive();
@@ -10,8 +11,8 @@ const Settings = z.object({
   AI_WORKER_QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   AI_WORKER_LOCK_DURATION_MS: Milliseconds.default(30_000),
   AI_WORKER_STALLED_INTERVAL_MS: Milliseconds.default(30_000),
-  /** Below the pod's terminationGracePeriodSeconds (120 s). */
-  AI_WORKER_SHUTDOWN_GRACE_MS: Milliseconds.default(100_000),
+  /** SIGTERM to exit, running jobs included: past it their locks lapse and they run elsewhere. */
+  SHUTDOWN_DEADLINE_MS: Milliseconds.default(DEFAULT_SHUTDOWN_DEADLINE_MS),
 });
 
 export interface WorkerSettings {
@@ -19,7 +20,7 @@ export interface WorkerSettings {
   queuePrefix: string;
   lockDurationMs: number;
   stalledIntervalMs: number;
-  shutdownGraceMs: number;
+  shutdownDeadlineMs: number;
 }
 
 /** The edge: reads the process environment once; a bad value names the variable. */
@@ -35,6 +36,6 @@ export function settingsFromEnvironment(variables: Record<string, string | undef
     queuePrefix: s.AI_WORKER_QUEUE_PREFIX,
     lockDurationMs: s.AI_WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: s.AI_WORKER_STALLED_INTERVAL_MS,
-    shutdownGraceMs: s.AI_WORKER_SHUTDOWN_GRACE_MS,
+    shutdownDeadlineMs: s.SHUTDOWN_DEADLINE_MS,
   };
 }

@@ -7,7 +7,7 @@ describe('settingsFromEnvironment', () => {
       queuePrefix: 'estate:bull',
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
-      shutdownGraceMs: 100_000,
+      shutdownDeadlineMs: 8_000,
     });
   });
 

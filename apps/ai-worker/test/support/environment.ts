@@ -12,7 +12,7 @@ import {
   marketSummaryJobId,
 } from '@estate/contracts';
 import { migrate } from '@estate/db';
-import { createDatabasePool, Database } from '@estate/platform';
+import type { Database } from '@estate/platform';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
 import { localAccessKeyId, localAccessPolicy } from '@estate/secrets/policy';
 import {
@@ -27,9 +27,10 @@ import { type Job, type JobsOptions, Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { type OpenAIStandIn, startOpenAIStandIn } from '../../dev/openai-stand-in';
+import { createAiWorker } from '../../src/app';
 import { manifest } from '../../src/secrets';
 import type { AiWorkerSecrets } from '../../src/types';
-import { createSummaryWorker, type SummaryWorker } from '../../src/worker';
+import type { SummaryWorker } from '../../src/worker';
 
 export const ENV = 'dev';
 export const MODEL = 'gpt-stand-in-test';
@@ -136,7 +137,7 @@ export class WorkerTestEnvironment {
     };
   }
 
-  /** A worker built by the factory, as main.ts builds it, reading secrets as the ai-worker. */
+  /** A worker from the composition root main.ts calls (src/app.ts), reading secrets as the ai-worker. */
   async startWorker(
     timing: { lockDurationMs?: number; stalledIntervalMs?: number } = {},
   ): Promise<RunningWorker> {
@@ -153,27 +154,20 @@ export class WorkerTestEnvironment {
       { level: 'debug' },
       { write: (line: string) => this.logs.push(line) },
     );
-    const pool = createDatabasePool(() => secrets.get('database'), { max: secrets.param('concurrency') + 2 });
-    const db = new Database(pool, { onAuthenticationFailure: () => secrets.refresh('database') });
-    const summaries = createSummaryWorker({
+    const worker = await createAiWorker({
       secrets,
-      db,
-      connection: { host: this.redis.host, port: this.redis.port, maxRetriesPerRequest: null },
-      prefix: this.prefix,
       logger,
       registry,
-      ...timing,
+      settings: { queuePrefix: this.prefix, ...timing },
     });
-    await summaries.worker.waitUntilReady();
     const running: RunningWorker = {
-      summaries,
+      summaries: worker.summaries,
       secrets,
       registry,
-      db,
+      db: worker.db,
       close: async () => {
         this.workers.delete(running);
-        await summaries.close();
-        await pool.end();
+        await worker.close();
         secrets.close();
       },
     };

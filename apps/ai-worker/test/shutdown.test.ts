@@ -1,0 +1,56 @@
+import type { ChildProcess } from 'node:child_process';
+import { freePort, startPrivateRedis, stopPrivateRedis } from '@estate/testing';
+import { WorkerTestEnvironment, waitFor } from './support/environment';
+import { spawnWorker, type WorkerProcess, within } from './support/process';
+
+let env: WorkerTestEnvironment;
+let redis: ChildProcess | undefined;
+let run: WorkerProcess | undefined;
+
+beforeAll(async () => {
+  env = await WorkerTestEnvironment.start();
+  // The worker's Redis is a private one this suite may take away: the shared one is never touched.
+  const port = await freePort();
+  redis = await startPrivateRedis(port);
+  await env.putSecret('redis', { host: '127.0.0.1', port });
+});
+
+afterAll(async () => {
+  run?.child.kill('SIGKILL');
+  if (redis) await stopPrivateRedis(redis);
+  await env?.cleanup();
+});
+
+describe('SIGTERM', () => {
+  it('exits 1 within 10 s when its Redis is gone, naming what it abandoned', async () => {
+    run = spawnWorker(env.processEnvironment());
+    const port = await within(run.started, 30_000, 'startup');
+    await stopPrivateRedis(redis!);
+    // Until the worker has seen Redis go, a SIGTERM would race the loss.
+    await waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+        const body = (await response.json()) as { checks: { redis: string } };
+        return body.checks.redis === 'ok' ? undefined : true;
+      },
+      10_000,
+      '/readyz to report Redis',
+    );
+    const sentAt = performance.now();
+    run.child.kill('SIGTERM');
+    const code = await within(run.exited, 10_000, 'shutdown');
+    expect(performance.now() - sentAt).toBeLessThan(10_000);
+    expect(code).toBe(1);
+    const output = run.output();
+    expect(output).toContain('"msg":"SIGTERM: draining"');
+    // BullMQ's close waits on Redis; it gets what the deadline leaves after the later steps' bounds.
+    expect(output).toContain('"step":"worker","budgetMs":6000,"msg":"shutdown step abandoned"');
+    expect(output).toContain(
+      '"abandoned":["worker"],"failed":[],"deadlineMs":8000,"msg":"shutdown incomplete; exiting"',
+    );
+    expect(output).not.toContain('"msg":"stopped"');
+    for (const value of [env.values.openai.apiKey, env.values.database.password]) {
+      expect(output).not.toContain(value);
+    }
+  });
+});
