@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # The workspace with its development dependencies, for docker-compose.yml's `secrets` (the
-# @estate/secrets-local endpoint) and `seed` (estate-secrets seed) services. Not a production image.
+# @estate/secrets-local endpoint) and `seed` (`estate-secrets seed`, @estate/secrets-cli) services.
+# Both run `pnpm estate-secrets` (the root script) from source. Not a production image.
 #   docker build -f infrastructure/docker/tools.Dockerfile -t estate/tools .
 FROM node:24-bookworm-slim
 ENV CI=true

@@ -31,7 +31,7 @@ export async function estateSecrets(
   const child = spawnFromSource({
     root,
     service: 'secrets',
-    entry: 'packages/secrets/src/cli/main.ts',
+    entry: 'packages/secrets-cli/src/main.ts',
     args,
     env: { ...process.env, ...env },
     output,

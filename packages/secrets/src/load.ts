@@ -1,10 +1,9 @@
 import { SecretsContainer } from './container';
 import type { Declared } from './container/state';
 import { parameterName, type ServiceManifest, secretName } from './manifest';
-import { createMetrics, type SecretsMetrics } from './metrics';
+import { apiCallOutcome, createMetrics, type SecretsMetrics } from './metrics';
 import { type LoadOptions, type ResolvedOptions, resolveOptions } from './options';
 import { AwsSource, EnvSource, type SecretSource } from './sources';
-import { apiOutcome } from './sources/aws-errors';
 import type { Secrets } from './types';
 
 /**
@@ -46,7 +45,7 @@ function createSource(
     ...options.aws,
     requestTimeoutMs: Math.max(resolved.startupDeadlineMs, resolved.refreshDeadlineMs),
     retry: resolved.retry,
-    onApiCall: (operation, error) => metrics.apiCall(operation, apiOutcome(error)),
+    onApiCall: (operation, error) => metrics.apiCall(operation, apiCallOutcome(error)),
   });
 }
 

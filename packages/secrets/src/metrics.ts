@@ -1,4 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { type AwsErrorClass, classifyAwsErrorName } from './aws/classify-error';
+import type { SourceError } from './errors';
 
 /** One group's health as the gauges show it; read at scrape time. */
 export interface GroupHealthSample {
@@ -17,6 +19,26 @@ export interface SecretsMetrics {
    * hide a stale group until it ends); returns the unregister function.
    */
   addHealth(groups: () => GroupHealthSample[]): () => void;
+}
+
+/**
+ * The `outcome` label of `estate_secrets_api_calls_total` per error class. The values predate the
+ * classes (snake_case, `_error` suffixes) and stay as they were, so dashboards keep matching.
+ */
+const OUTCOME: Readonly<Record<AwsErrorClass, string>> = {
+  throttled: 'throttled',
+  server: 'server_error',
+  network: 'network_error',
+  timeout: 'timeout',
+  denied: 'denied',
+  'not-found': 'not_found',
+  invalid: 'invalid',
+  other: 'error',
+};
+
+/** One attempt's `outcome` label: `success`, or its error's class. */
+export function apiCallOutcome(error: SourceError | undefined): string {
+  return error ? OUTCOME[classifyAwsErrorName(error.errorName, error.httpStatus)] : 'success';
 }
 
 const NOOP: SecretsMetrics = { apiCall() {}, refresh() {}, addHealth: () => () => {} };

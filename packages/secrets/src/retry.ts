@@ -1,9 +1,10 @@
+import { classifyAwsErrorName, isRetryableClass } from './aws/classify-error';
 import { RetryDeadlineError, SourceError } from './errors';
 
 /**
  * Our only retry policy (the SDK clients are built with maxAttempts: 1, so attempts are not
  * multiplied and every attempt is bounded by one deadline): capped exponential backoff with full
- * jitter, for throttling, 5xx and network errors only.
+ * jitter, for throttling, 5xx, network errors and timeouts only.
  */
 export interface RetryPolicy {
   baseDelayMs: number;
@@ -14,41 +15,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { baseDelayMs: 50, maxDelayMs: 2_000 };
 
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ThrottledException',
-]);
-const SERVER = new Set([
-  'InternalServiceError',
-  'InternalServerError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-]);
-const NETWORK = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'socket hang up',
-  'TimeoutError',
-  'RequestTimeout',
-  'NetworkingError',
-]);
-
-export function isThrottling(errorName: string): boolean {
-  return THROTTLING.has(errorName);
-}
-
+/** Throttling, 5xx, network errors and timeouts (aws/classify-error.ts), nothing else. */
 export function isRetryable(error: SourceError): boolean {
-  const { errorName, httpStatus } = error;
-  return (
-    THROTTLING.has(errorName) || SERVER.has(errorName) || NETWORK.has(errorName) || (httpStatus ?? 0) >= 500
-  );
+  return isRetryableClass(classifyAwsErrorName(error.errorName, error.httpStatus));
 }
 
 /** delay = random(0, min(cap, base * 2^attempt)); attempt counts from 0. */

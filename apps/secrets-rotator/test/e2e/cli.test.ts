@@ -17,7 +17,7 @@ const runTypeScript = (entry: string, args: string[], env: Record<string, string
   runFromSource(entry, args, { cwd: WORKSPACE, env });
 
 const JWT = 'estate/dev/jwt';
-const ESTATE_SECRETS = join(WORKSPACE, 'packages/secrets/src/cli/main.ts');
+const ESTATE_SECRETS = join(WORKSPACE, 'packages/secrets-cli/src/main.ts');
 const ROTATOR = join(WORKSPACE, 'apps/secrets-rotator/src/main.ts');
 
 let local: RotatorEndpoint;

@@ -1,3 +1,4 @@
+import { awsErrorName, classifyAwsError, isRetryableClass } from '../aws/classify-error';
 import { SecretsError } from '../errors';
 
 /**
@@ -90,48 +91,12 @@ export class OAuthTokenRefreshError extends RuntimeSecretError {
   }
 }
 
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'InternalServiceError',
-  'InternalServiceErrorException',
-  'ServiceUnavailable',
-  'RequestTimeout',
-  'TimeoutError',
-]);
-
-/** Is this a failure that may go away by itself (throttling, 5xx, network)? */
-export function isTransientAwsError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
-  // The SDK tried and got no HTTP answer at all: a network failure.
-  if (metadata && metadata.httpStatusCode === undefined) return true;
-  const status = metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return true;
-  if (TRANSIENT.has(awsErrorName(error))) return true;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN)$/.test(code);
-}
-
 /**
- * The AWS error name of an SDK error (duck-typed: errors may come from another realm), or the
- * network error code (ECONNRESET, ...) when the request never got an answer.
+ * Is this a failure that may go away by itself (throttling, 5xx, network, timeout)? The same
+ * classes withRetry retries (aws/classify-error.ts).
  */
-export function awsErrorName(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'UnknownError';
-  const { name, code, cause, $metadata } = error as {
-    name?: unknown;
-    code?: unknown;
-    cause?: { code?: unknown };
-    $metadata?: { httpStatusCode?: number };
-  };
-  for (const candidate of [code, cause?.code]) {
-    if (typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate)) return candidate;
-  }
-  if ($metadata && $metadata.httpStatusCode === undefined && (name === 'Error' || name === 'TimeoutError')) {
-    return 'NetworkError';
-  }
-  return typeof name === 'string' && name !== '' ? name : 'UnknownError';
+export function isTransientAwsError(error: unknown): boolean {
+  return isRetryableClass(classifyAwsError(error));
 }
 
 /** Turns an AWS SDK error into one of ours, naming the secret and the operation only. */

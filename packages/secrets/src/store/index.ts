@@ -1,5 +1,5 @@
+export { awsErrorName } from '../aws/classify-error';
 export {
-  awsErrorName,
   isTransientAwsError,
   OAuthTokenRefreshError,
   RuntimeSecretAccessDeniedError,

@@ -11,10 +11,9 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { z } from 'zod';
+import { awsErrorName, classifyAwsError, isRetryableClass } from '../aws/classify-error';
 import type { Environment } from '../manifest';
 import {
-  awsErrorName,
-  isTransientAwsError,
   RuntimeSecretError,
   RuntimeSecretNameError,
   RuntimeSecretNotFoundError,
@@ -130,7 +129,7 @@ export class RuntimeSecretStore {
       }
       return written;
     } catch (error) {
-      if (awsErrorName(error) !== 'ResourceNotFoundException') {
+      if (classifyAwsError(error) !== 'not-found') {
         throw toRuntimeSecretError(error, 'PutSecretValue', name);
       }
     }
@@ -159,7 +158,8 @@ export class RuntimeSecretStore {
 
   /**
    * Reads a JSON-object secret, from memory while younger than the TTL. When a fetch fails for a
-   * reason that may pass (throttling, 5xx, network, access), the last value read is served stale.
+   * reason that may pass (throttling, 5xx, network, timeout, a denial), the last value read is
+   * served stale.
    */
   async get(name: string, schema?: undefined, options?: GetOptions): Promise<SecretObject>;
   async get<S extends z.ZodType>(name: string, schema: S, options?: GetOptions): Promise<z.output<S>>;
@@ -277,7 +277,10 @@ export class RuntimeSecretStore {
           throw mapped;
         }
         const stale = this.cache.get(key);
-        if (stale && (isTransientAwsError(error) || mapped.awsErrorName === 'AccessDeniedException')) {
+        // What may pass (throttling, 5xx, network, timeout) or what an operator fixes without the
+        // value changing (a denial: IAM, expired credentials, KMS); not a missing or invalid secret.
+        const errorClass = classifyAwsError(error);
+        if (stale && (isRetryableClass(errorClass) || errorClass === 'denied')) {
           this.logger?.warn(
             { secret: name, versionStage, error: mapped.awsErrorName, ageMs: this.now() - stale.fetchedAt },
             'runtime secret fetch failed; serving the last value read',

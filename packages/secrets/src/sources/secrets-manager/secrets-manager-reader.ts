@@ -4,6 +4,7 @@ import {
   GetSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { classifyAwsErrorName } from '../../aws/classify-error';
 import { type RetryPolicy, withRetry } from '../../retry';
 import { arnIn, sanitizeAwsError } from '../aws-errors';
 import type { ApiCallObserver } from '../observer';
@@ -133,5 +134,10 @@ export class SecretsManagerReader {
 }
 
 function failure(errorName: string, message: string): ItemFailure {
-  return { errorName, message, notFound: errorName === 'ResourceNotFoundException', arn: arnIn(message) };
+  return {
+    errorName,
+    message,
+    notFound: classifyAwsErrorName(errorName) === 'not-found',
+    arn: arnIn(message),
+  };
 }

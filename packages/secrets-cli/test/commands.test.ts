@@ -6,11 +6,11 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { resolveNames } from '@estate/secrets';
+import { STATEMENT_IDS } from '@estate/secrets/policy';
 import { type RotationEvent, start } from '@estate/secrets-local';
-import { resolveNames } from '../../src/manifest';
-import { STATEMENT_IDS } from '../../src/policy';
-import { appManifest } from '../policy/manifests';
-import { runCli } from './run-cli';
+import { appManifest } from './support/manifests';
+import { runCli, WORKSPACE } from './support/run-cli';
 
 describe('estate-secrets policy, access-policy, rotate and usage', () => {
   let tmp: string;
@@ -49,7 +49,7 @@ describe('estate-secrets policy, access-policy, rotate and usage', () => {
       [
         'policy',
         '--manifest',
-        join(__dirname, '../../../../apps/etl/src/secrets.ts'),
+        join(WORKSPACE, 'apps/etl/src/secrets.ts'),
         '--env',
         'dev',
         '--account-id',

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '@estate/secrets';
 import { accessPolicyCommand } from './access-policy';
 import { checkCommand } from './check';
 import { type CliContext, CommandFailedError, EXIT, UsageError } from './context';

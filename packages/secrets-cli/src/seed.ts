@@ -7,9 +7,9 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { type Environment, parameterName, secretName } from '@estate/secrets';
+import { type CatalogEntry, type CatalogGroup, catalog, catalogGroups } from '@estate/secrets/catalog';
 import { parse as parseDotenv } from 'dotenv';
-import { type CatalogEntry, type CatalogGroup, catalog, catalogGroups } from '../catalog';
-import { type Environment, parameterName, secretName } from '../manifest';
 import { AWS_OPTIONS, envFlag, parseCommand } from './args';
 import { describeAwsError, secretsManagerClient, ssmClient } from './aws';
 import { type CliContext, EXIT, UsageError } from './context';

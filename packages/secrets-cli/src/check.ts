@@ -1,6 +1,11 @@
-import { type LoadProblem, SecretsLoadError } from '../errors';
-import { loadSecrets } from '../load';
-import { type Environment, resolveNames, type ServiceManifest } from '../manifest';
+import {
+  type Environment,
+  type LoadProblem,
+  loadSecrets,
+  resolveNames,
+  SecretsLoadError,
+  type ServiceManifest,
+} from '@estate/secrets';
 import { AWS_OPTIONS, envFlag, MANIFEST_OPTIONS, parseCommand } from './args';
 import { regionOf } from './aws';
 import { type CliContext, EXIT } from './context';

@@ -1,8 +1,8 @@
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { localAccessPolicy } from '@estate/secrets/policy';
 import { type LocalEndpoint, start } from '@estate/secrets-local';
-import { localAccessPolicy } from '../../src/policy';
-import { appManifest } from '../policy/manifests';
-import { runCli } from './run-cli';
+import { appManifest } from './support/manifests';
+import { runCli } from './support/run-cli';
 
 describe('estate-secrets check', () => {
   let endpoint: LocalEndpoint;

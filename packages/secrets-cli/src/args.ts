@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type Environment, parseEnvironment } from '../manifest';
+import { type Environment, parseEnvironment } from '@estate/secrets';
 import { UsageError } from './context';
 
 type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;

@@ -1,5 +1,5 @@
 import { DescribeSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { secretName } from '../manifest';
+import { secretName } from '@estate/secrets';
 import { AWS_OPTIONS, envFlag, parseCommand } from './args';
 import { describeAwsError, secretsManagerClient } from './aws';
 import { type CliContext, EXIT, UsageError } from './context';

@@ -8,9 +8,9 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { catalogGroups } from '@estate/secrets/catalog';
 import { type LocalEndpoint, start } from '@estate/secrets-local';
-import { catalogGroups } from '../../src/catalog';
-import { runCli } from './run-cli';
+import { runCli } from './support/run-cli';
 
 const seeded = catalogGroups.filter((group) => group !== 'segment');
 

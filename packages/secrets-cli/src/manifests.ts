@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ServiceManifest } from '../manifest';
+import type { ServiceManifest } from '@estate/secrets';
 import { UsageError } from './context';
 
 /** The nearest directory at or above `from` holding pnpm-workspace.yaml. */

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { localAccessPolicy } from '../policy';
+import { localAccessPolicy } from '@estate/secrets/policy';
 import { envFlag, parseCommand } from './args';
 import { type CliContext, EXIT } from './context';
 import { loadAllManifests } from './manifests';

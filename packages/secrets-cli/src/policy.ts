@@ -1,4 +1,4 @@
-import { accessTable, iamPolicyFor } from '../policy';
+import { accessTable, iamPolicyFor } from '@estate/secrets/policy';
 import { AWS_OPTIONS, envFlag, MANIFEST_OPTIONS, parseCommand, requireFlag } from './args';
 import { regionOf } from './aws';
 import { type CliContext, EXIT, UsageError } from './context';

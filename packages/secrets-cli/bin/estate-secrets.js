@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Runs the built CLI (dist/). From the workspace, without building: `pnpm estate-secrets ...`.
-require('../dist/cli/main.js');
+require('../dist/main.js');
