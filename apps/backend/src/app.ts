@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { QUEUE_PREFIX } from '@estate/contracts';
 import { migrate } from '@estate/db';
 import {
   DEFAULT_SHUTDOWN_DEADLINE_MS,
@@ -23,8 +24,10 @@ export interface BackendOptions {
   /** A leak-guarded logger (createSecretsLogger). */
   logger: Logger;
   registry: Registry;
-  /** Prefix of every Redis key (rate limits); the job queue lives under `${prefix}bull`. */
+  /** Prefix of the rate limits' Redis keys. */
   redisKeyPrefix?: string;
+  /** BullMQ prefix of the summary queue (default QUEUE_PREFIX, the one the ai-worker reads). */
+  queuePrefix?: string;
   /** The integration store's client (default: one configured by the AWS environment, as in a pod). */
   secretsManager?: SecretsManagerClient;
   /** Stands in for the RabbitMQ consumer (tests): when given, no consumer is started. */
@@ -64,7 +67,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     steps.unshift({ name: 'redis', close: () => redis.disconnect() });
     await whenReady(redis, 10_000);
     // A producer only (nothing blocking): it fails fast while Redis is away (503), see SummaryQueue.
-    const summaries = new SummaryQueue(redisOptions, `${keyPrefix}bull`);
+    const summaries = new SummaryQueue(redisOptions, options.queuePrefix ?? QUEUE_PREFIX);
     steps.unshift({ name: 'queue', close: () => summaries.close(), timeoutMs: 1_000 });
 
     let events = options.events;
