@@ -33,6 +33,11 @@ const BENCHES: Bench[] = [
   { dir: 'apps/backend', script: 'bench', title: '@estate/backend: authenticated GET throughput' },
   {
     dir: 'apps/backend',
+    script: 'bench:logins',
+    title: '@estate/backend: /me while 5 logins a second are checked (bcryptjs vs Argon2id)',
+  },
+  {
+    dir: 'apps/backend',
     script: 'bench:rotation',
     title: '@estate/backend: reads while the database password and JWT key rotate',
   },

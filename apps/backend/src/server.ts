@@ -7,7 +7,7 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { Passwords } from './auth/passwords';
+import { OWASP_ARGON2ID, type PasswordHasher, type PasswordHashing, Passwords } from './auth/passwords';
 import { RateLimiter } from './auth/rate-limiter';
 import { Tokens, type TokensOptions, UNKNOWN_KID_REFRESH_INTERVAL_MS } from './auth/tokens';
 import { MarketData } from './db/market';
@@ -29,8 +29,8 @@ export type BackendSecrets = Secrets<typeof manifest>;
 export interface ServerSettings {
   /** express.json limit. */
   bodyLimit: string;
-  /** bcrypt cost factor. */
-  passwordHashCost: number;
+  /** Argon2id costs and the bound on concurrent hashing (OWASP's minimum by default). */
+  passwordHashing: PasswordHashing;
   loginLimits: AuthRateLimits;
   /** express "trust proxy": how many proxies stand in front (for per-IP limits). */
   trustProxy: number | boolean;
@@ -52,12 +52,14 @@ export interface ServerDeps {
   logger: Logger;
   registry: Registry;
   clock?: () => Date;
+  /** Default: Argon2id with `settings.passwordHashing`. */
+  passwords?: PasswordHasher;
   settings?: Partial<ServerSettings>;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   bodyLimit: '16kb',
-  passwordHashCost: 12,
+  passwordHashing: OWASP_ARGON2ID,
   loginLimits: {
     perIp: { limit: 20, windowMs: 60_000 },
     perEmail: { limit: 5, windowMs: 15 * 60_000 },
@@ -126,7 +128,7 @@ export function createServer(deps: ServerDeps): Express {
     authRoutes({
       users: new Users(deps.db),
       memberships,
-      passwords: new Passwords(settings.passwordHashCost),
+      passwords: deps.passwords ?? new Passwords(settings.passwordHashing),
       tokens,
       limiter: new RateLimiter(deps.redis, deps.redisKeyPrefix),
       limits: settings.loginLimits,

@@ -63,6 +63,15 @@ export class Users {
     return rows[0];
   }
 
+  /** Replaces a hash with a stronger one of the same password; only if it is still `previous`. */
+  async upgradePasswordHash(id: string, previous: string, next: string): Promise<void> {
+    await this.db.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [
+      id,
+      previous,
+      next,
+    ]);
+  }
+
   async findById(id: string): Promise<UserRow | undefined> {
     const rows = await this.db.query<UserRow>(
       'SELECT id, email, password_hash, display_name, created_at FROM users WHERE id = $1',

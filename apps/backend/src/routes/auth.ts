@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, claimsOf } from '../auth/authenticate';
-import type { Passwords } from '../auth/passwords';
+import { type PasswordHasher, PasswordHashingBusyError } from '../auth/passwords';
 import type { RateLimiter, RateLimitRule } from '../auth/rate-limiter';
 import type { Tokens } from '../auth/tokens';
 import { EmailTakenError, type Memberships, type UserRow, type Users } from '../db/users';
@@ -53,7 +53,7 @@ export interface AuthRateLimits {
 export interface AuthRoutesDeps {
   users: Users;
   memberships: Memberships;
-  passwords: Passwords;
+  passwords: PasswordHasher;
   tokens: Tokens;
   limiter: RateLimiter;
   limits: AuthRateLimits;
@@ -82,10 +82,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
         description: 'created',
         schema: z.object({ user: User, organization: Organization }),
       },
-      errors: [409],
+      errors: [409, 503],
     },
     async ({ body }, _request, response) => {
-      const passwordHash = await deps.passwords.hash(body.password);
+      const passwordHash = await unlessBusy(() => deps.passwords.hash(body.password));
       try {
         const { user, organization } = await deps.users.register({
           email: body.email,
@@ -119,8 +119,16 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       const emailKey = createHash('sha256').update(body.email.toLowerCase()).digest('hex');
       await limit(deps, `login:email:${emailKey}`, deps.limits.perEmail);
       const user = await deps.users.findByEmail(body.email);
-      const valid = await deps.passwords.verify(body.password, user?.password_hash);
+      const valid = await unlessBusy(() => deps.passwords.verify(body.password, user?.password_hash));
       if (!user || !valid) throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
+      if (deps.passwords.needsRehash(user.password_hash)) {
+        // An older hash (bcrypt, or weaker costs) is replaced now that the password is known. A
+        // failure is logged and leaves the old hash working: it is retried at the next login.
+        await deps.passwords
+          .hash(body.password)
+          .then((upgraded) => deps.users.upgradePasswordHash(user.id, user.password_hash, upgraded))
+          .catch((error: unknown) => request.log?.warn({ err: error }, 'password hash upgrade failed'));
+      }
       const { token, expiresIn } = deps.tokens.sign({ userId: user.id, email: user.email });
       response.json({ token, tokenType: 'Bearer', expiresIn });
     },
@@ -148,6 +156,21 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   );
 
   return routes.router;
+}
+
+/** Seconds a client is told to wait when every password hashing slot is taken. */
+export const HASHING_RETRY_AFTER_SECONDS = 1;
+
+/** A login or registration flood waits for a hashing slot; past the queue it is told to come back. */
+async function unlessBusy<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof PasswordHashingBusyError)) throw error;
+    throw new ApiError(503, 'busy', 'too many passwords are being checked right now; retry shortly', null, {
+      'Retry-After': String(HASHING_RETRY_AFTER_SECONDS),
+    });
+  }
 }
 
 /** Seconds a client is told to wait while the attempt counter's Redis is away. */
