@@ -10,9 +10,6 @@ export interface PostgresCredentials {
   ssl?: { ca: string; rejectUnauthorized?: boolean };
 }
 
-/** SQLSTATE 28P01: password authentication failed. */
-export const INVALID_PASSWORD = '28P01';
-
 /** Reads the connection fields of a database secret value (DatabaseSecret: host, port, dbname, username, password, ssl?). */
 export function credentialsOf(value: SecretObject): PostgresCredentials {
   return {

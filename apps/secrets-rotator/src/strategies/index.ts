@@ -8,4 +8,4 @@ export const STRATEGIES: Record<string, RotationStrategy> = {
   'postgres-password': postgresPasswordStrategy,
 };
 
-export type { RotationStrategy, RotationTarget, StageValues } from './strategy';
+export type { RotationStrategy, RotationTarget } from './strategy';

@@ -1,4 +1,4 @@
 export { createSecretsLogger, type SensitiveValueSource } from './logger';
-export { isRedacted, REDACTED, redact } from './redact';
+export { REDACTED, redact } from './redact';
 export { MIN_SCRUB_LENGTH, Scrubber } from './scrubber';
 export { type SensitiveValue, sensitiveValues } from './sensitive-values';

@@ -1,5 +1,5 @@
-export { type AwsCredentials, AwsSource, type AwsSourceOptions } from './aws-source';
-export { EnvSource, type EnvSourceOptions, parameterVariable, secretVariable } from './env';
+export { type AwsCredentials, AwsSource } from './aws-source';
+export { EnvSource, parameterVariable, secretVariable } from './env';
 export type {
   FetchContext,
   ItemFailure,

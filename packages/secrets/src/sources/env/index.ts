@@ -1,2 +1,2 @@
-export { EnvSource, type EnvSourceOptions } from './env-source';
+export { EnvSource } from './env-source';
 export { parameterVariable, secretVariable } from './variable-names';

@@ -1,1 +1,1 @@
-export { BATCH_LIMIT, SecretsManagerReader } from './secrets-manager-reader';
+export { SecretsManagerReader } from './secrets-manager-reader';

@@ -1,1 +1,1 @@
-export { PARAMETERS_LIMIT, ParameterReader } from './parameter-reader';
+export { ParameterReader } from './parameter-reader';
