@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { migrate } from '@estate/db';
 import { Database } from '@estate/platform';
-import { type PostgresTarget, usePostgres } from '@estate/testing';
-import { Pool } from 'pg';
+import { type PostgresTarget, suitePool, usePostgres } from '@estate/testing';
+import type { Pool } from 'pg';
 import { readMonthlyStatistics, TREND_MONTHS } from '../src/db/market-statistics';
 
 let postgres: PostgresTarget;
@@ -11,7 +11,7 @@ let db: Database;
 
 beforeAll(async () => {
   postgres = await usePostgres();
-  pool = new Pool({ connectionString: postgres.connectionString, max: 2 });
+  pool = suitePool(postgres.connectionString, 2);
   await migrate(pool);
   db = new Database(pool, { onAuthenticationFailure: async () => {} });
 });

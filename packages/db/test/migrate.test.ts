@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type PostgresTarget, usePostgres } from '@estate/testing';
-import { Pool } from 'pg';
+import { type PostgresTarget, suitePool, usePostgres } from '@estate/testing';
+import type { Pool } from 'pg';
 import { MigrationError, migrate, readMigrationFiles } from '../src';
 
 let postgres: PostgresTarget;
@@ -25,7 +25,7 @@ async function tables(): Promise<string[]> {
 
 beforeEach(async () => {
   postgres = await usePostgres();
-  pool = new Pool({ connectionString: postgres.connectionString, max: 4 });
+  pool = suitePool(postgres.connectionString);
 });
 
 afterEach(async () => {
@@ -64,7 +64,7 @@ describe('migrate', () => {
       '0001_counter.sql': 'CREATE TABLE counter (n int); INSERT INTO counter VALUES (1);',
       '0002_slow.sql': 'SELECT pg_sleep(0.2); UPDATE counter SET n = n + 1;',
     });
-    const pools = [0, 1, 2].map(() => new Pool({ connectionString: postgres.connectionString, max: 1 }));
+    const pools = [0, 1, 2].map(() => suitePool(postgres.connectionString, 1));
     try {
       const results = await Promise.all(pools.map((each) => migrate(each, { directory })));
       expect(results.flatMap((result) => result.applied).sort()).toEqual([

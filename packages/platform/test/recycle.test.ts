@@ -1,5 +1,5 @@
-import { type PostgresTarget, usePostgres } from '@estate/testing';
-import { Pool } from 'pg';
+import { type PostgresTarget, suitePool, usePostgres } from '@estate/testing';
+import type { Pool } from 'pg';
 import { recycleOnChange } from '../src';
 
 describe('recycleOnChange against the shared PostgreSQL', () => {
@@ -12,7 +12,7 @@ describe('recycleOnChange against the shared PostgreSQL', () => {
     target = await usePostgres();
   });
   beforeEach(() => {
-    pool = new Pool({ connectionString: target.connectionString, max: 4 });
+    pool = suitePool(target.connectionString);
     stop = recycleOnChange(pool, (listener) => {
       change = listener;
       return () => {};

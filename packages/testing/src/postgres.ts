@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { uniqueName } from './ids';
 import { LOCAL_SERVERS, requireLocal, serverMode } from './servers';
 
@@ -12,6 +12,16 @@ export interface PostgresTarget {
   connectionString: string;
   /** Drops the suite's database (and stops the container, if one was started). */
   cleanup(): Promise<void>;
+}
+
+/**
+ * A pool on a suite's own database. Cleanup drops that database WITH (FORCE), which ends the
+ * pool's idle connections: without a listener that 'error' would crash the test run.
+ */
+export function suitePool(connectionString: string, max = 4): Pool {
+  const pool = new Pool({ connectionString, max });
+  pool.on('error', () => {});
+  return pool;
 }
 
 interface Server {

@@ -19,12 +19,13 @@ import {
   type PostgresTarget,
   type RedisTarget,
   type SecretsEndpointTarget,
+  suitePool,
   usePostgres,
   useRedis,
   useSecretsEndpoint,
 } from '@estate/testing';
 import { type Job, type JobsOptions, Queue } from 'bullmq';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { type OpenAIStandIn, startOpenAIStandIn } from '../../dev/openai-stand-in';
 import { createAiWorker } from '../../src/app';
@@ -76,7 +77,7 @@ export class WorkerTestEnvironment {
       useSecretsEndpoint({ policy: localAccessPolicy([manifest], ENV) }),
       startOpenAIStandIn(),
     ]);
-    const pool = new Pool({ connectionString: postgres.connectionString, max: 4 });
+    const pool = suitePool(postgres.connectionString);
     await migrate(pool);
     const values: SeededSecrets = {
       database: {

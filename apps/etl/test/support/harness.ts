@@ -9,9 +9,9 @@ import { EVENTS_EXCHANGE, MARKET_UPDATED, type MarketUpdated } from '@estate/con
 import { migrate } from '@estate/db';
 import { createSecretsLogger, loadSecrets } from '@estate/secrets';
 import { localAccessPolicy } from '@estate/secrets/policy';
-import { type TestEnvironment, useTestEnvironment } from '@estate/testing';
+import { suitePool, type TestEnvironment, useTestEnvironment } from '@estate/testing';
 import amqp from 'amqplib';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { type StandIn, startStandIn } from '../../dev/stand-in/server';
 import { type EtlSecrets, runEtl } from '../../src/app';
 import { parseRunArgs } from '../../src/cli/args';
@@ -87,7 +87,7 @@ export async function startHarness(): Promise<Harness> {
     },
   });
   const logger = createSecretsLogger(secrets, { level: 'info' }, destination);
-  const db = new Pool({ connectionString: env.postgres.connectionString, max: 2 });
+  const db = suitePool(env.postgres.connectionString, 2);
   // The job migrates too (under its lock); done here as well, so any test can run on its own (-t).
   await migrate(db);
 
