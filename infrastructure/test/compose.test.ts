@@ -99,8 +99,10 @@ describe('infrastructure/docker/service.Dockerfile (one image recipe, SERVICE na
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const from of froms) expect(from).toMatch(/^FROM node:24-bookworm-slim\b/);
     expect(instructions).toContain('ARG SERVICE');
-    expect(text).toContain('pnpm --filter "@estate/${SERVICE}..." build');
-    expect(text).toContain('pnpm --filter "@estate/${SERVICE}" deploy --prod');
+    // The Dockerfile's own ${SERVICE}, not a template string of this test.
+    const service = '$' + '{SERVICE}';
+    expect(text).toContain(`pnpm --filter "@estate/${service}..." build`);
+    expect(text).toContain(`pnpm --filter "@estate/${service}" deploy --prod`);
     // An unknown service fails the build instead of producing an image of nothing.
     for (const app of apps) expect(text).toMatch(new RegExp(`\\b${app}\\b[^\\n]*\\)`));
   });
