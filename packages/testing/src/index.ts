@@ -8,3 +8,4 @@ export * from './redis';
 export { type ProcessResult, runTypeScript } from './run-typescript';
 export * from './secrets';
 export { freePort, isPortOpen, LOCAL_SERVERS, serverMode, TestServerUnavailableError } from './servers';
+export { TcpProxy } from './tcp-proxy';
