@@ -1,14 +1,13 @@
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { EVENTS_EXCHANGE, MARKET_UPDATED, type MarketSummaryJob } from '@estate/contracts';
-import { freePort, type RabbitmqTarget, useRabbitmq } from '@estate/testing';
+import { type RabbitmqTarget, TcpProxy, useRabbitmq } from '@estate/testing';
 import amqp from 'amqplib';
 import pino from 'pino';
 import { MarketUpdatedConsumer } from '../src/events/market-updated-consumer';
 import { waitFor } from './support/wait-for';
 
 // The consumer against a broker that goes away: a TCP proxy in front of the suite's vhost, which
-// the test cuts (every connection dropped, new ones refused) and restores on the same port.
+// the test cuts (every connection reset, new ones refused) and restores on the same port.
 
 let rabbitmq: RabbitmqTarget;
 
@@ -17,38 +16,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => rabbitmq?.cleanup());
-
-class CuttableProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-
-  constructor(
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
-
-  async open(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = createConnection(this.target);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.server = server;
-  }
-
-  async cut(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = undefined;
-  }
-}
 
 function recordingLogger() {
   const lines: Array<{ msg: string; attempt?: number; delayMs?: number; time: number }> = [];
@@ -66,10 +33,8 @@ function recordingLogger() {
 
 test('a broker that goes away and comes back: reconnect attempts with growing capped delays, never giving up, then consumption resumes', async () => {
   const target = new URL(rabbitmq.url);
-  const proxy = new CuttableProxy(await freePort(), {
-    host: target.hostname,
-    port: Number(target.port || 5672),
-  });
+  const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5672) });
+  await proxy.cut();
   const viaProxy = new URL(rabbitmq.url);
   viaProxy.port = String(proxy.port);
   const { logger, lines } = recordingLogger();
@@ -87,7 +52,7 @@ test('a broker that goes away and comes back: reconnect attempts with growing ca
     await consumer.startOrRetry();
     expect(consumer.isConnected()).toBe(false);
     await waitFor(() => lines.filter((line) => line.msg === 'rabbitmq reconnect failed').length >= 2);
-    await proxy.open();
+    await proxy.restore();
     await waitFor(() => consumer.isConnected());
 
     // Lost while running: attempts go on for as long as it is down, each delay capped. The lines
@@ -106,9 +71,10 @@ test('a broker that goes away and comes back: reconnect attempts with growing ca
     // The delays grow: the first after the loss is drawn below 50 ms, the later ones below 400 ms.
     expect(failures[0]!.attempt).toBe(1);
     expect(failures[0]!.delayMs).toBeLessThanOrEqual(50);
-    await proxy.open();
-    await waitFor(() => consumer.isConnected());
-    expect(sinceLoss().some((line) => line.msg === 'rabbitmq reconnected')).toBe(true);
+    await proxy.restore();
+    // isConnected() turns true inside start(), before consumption begins and the line is logged.
+    await waitFor(() => sinceLoss().some((line) => line.msg === 'rabbitmq reconnected'));
+    expect(consumer.isConnected()).toBe(true);
 
     const connection = await amqp.connect(rabbitmq.url);
     try {
@@ -131,6 +97,6 @@ test('a broker that goes away and comes back: reconnect attempts with growing ca
     expect(enqueued[0]).toEqual([{ region: '11680', period: '2024-05', dataVersion: 'run-reconnect' }]);
   } finally {
     await consumer.stop();
-    await proxy.cut();
+    await proxy.stop();
   }
 });

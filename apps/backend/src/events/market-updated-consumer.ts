@@ -69,27 +69,32 @@ export class MarketUpdatedConsumer {
   async start(): Promise<void> {
     const connection = await amqp.connect(this.options.url());
     const { queue } = this.names;
+    let closed = false;
     try {
       connection.on('error', (error: Error) =>
         this.options.logger.warn({ err: error }, 'rabbitmq connection error'),
       );
+      connection.on('close', () => {
+        closed = true;
+        this.lost(connection);
+      });
       const channel = await this.openChannel(connection);
-      connection.on('close', () => this.lost(connection));
       // A channel closed by the broker (not the connection) would stop consumption silently.
       channel.on('close', () => {
         if (this.channel === channel) void connection.close().catch(() => {});
       });
-      this.connection = connection;
-      this.channel = channel;
-      this.reconnectAttempt = 0;
       await channel.consume(queue, (message) => {
         if (!message) return;
         const handling = this.handle(channel, message).finally(() => this.inFlight.delete(handling));
         this.inFlight.add(handling);
       });
+      // Only a connection that is fully set up becomes the current one. One lost during set-up
+      // fails this start(), whose caller retries: lost() must not start a second reconnect chain.
+      if (closed) throw new Error('rabbitmq connection closed while consumption was being set up');
+      this.connection = connection;
+      this.channel = channel;
+      this.reconnectAttempt = 0;
     } catch (error) {
-      this.channel = undefined;
-      this.connection = undefined;
       await connection.close().catch(() => {});
       throw error;
     }
