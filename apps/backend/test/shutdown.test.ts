@@ -4,6 +4,7 @@ import {
   freePort,
   startPrivateRedis,
   stopPrivateRedis,
+  TcpProxy,
   type TestEnvironment,
   useTestEnvironment,
 } from '@estate/testing';
@@ -15,6 +16,8 @@ import { adminClients, backendValues, ENV, type SeededValues, seedSecrets } from
 let env: TestEnvironment;
 let values: SeededValues;
 let redis: ChildProcess | undefined;
+let postgresProxy: TcpProxy | undefined;
+let rabbitmqProxy: TcpProxy | undefined;
 let run: MainProcess | undefined;
 
 beforeAll(async () => {
@@ -22,26 +25,51 @@ beforeAll(async () => {
   // The backend's Redis is a private one this suite may freeze: the shared one is never touched.
   const port = await freePort();
   redis = await startPrivateRedis(port);
-  values = backendValues(env, { redis: { host: '127.0.0.1', port } });
+  // PostgreSQL and RabbitMQ through proxies this suite may freeze; the servers are shared.
+  postgresProxy = await TcpProxy.start({ host: env.postgres.host, port: env.postgres.port });
+  const broker = new URL(env.rabbitmq.url);
+  rabbitmqProxy = await TcpProxy.start({ host: broker.hostname, port: Number(broker.port || 5672) });
+  broker.port = String(rabbitmqProxy.port);
+  const defaults = backendValues(env);
+  values = backendValues(env, {
+    redis: { host: '127.0.0.1', port },
+    database: { ...defaults.database, host: '127.0.0.1', port: postgresProxy.port },
+    rabbitmq: { url: broker.toString() },
+  });
   await seedSecrets(adminClients(env).secretsManager, values as unknown as Record<string, unknown>);
+});
+
+afterEach(async () => {
+  run?.child.kill('SIGKILL');
+  if (run) await run.exited;
+  run = undefined;
+  redis?.kill('SIGCONT');
+  await postgresProxy?.restore();
+  await rabbitmqProxy?.restore();
 });
 
 afterAll(async () => {
   run?.child.kill('SIGKILL');
+  await postgresProxy?.stop();
+  await rabbitmqProxy?.stop();
   // SIGKILL ends a stopped process too.
   if (redis) await stopPrivateRedis(redis);
   await env?.cleanup();
 });
 
+function startMain(): MainProcess {
+  return spawnMain({
+    ESTATE_ENV: ENV,
+    AWS_ENDPOINT_URL: env.secrets.endpoint.url,
+    AWS_ACCESS_KEY_ID: 'local-backend',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'ap-northeast-2',
+  });
+}
+
 describe('SIGTERM', () => {
   it('exits 1 within 10 s while its Redis is frozen, naming what it abandoned', async () => {
-    run = spawnMain({
-      ESTATE_ENV: ENV,
-      AWS_ENDPOINT_URL: env.secrets.endpoint.url,
-      AWS_ACCESS_KEY_ID: 'local-backend',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_REGION: 'ap-northeast-2',
-    });
+    run = startMain();
     await within(run.listening, 45_000, 'startup');
     // Frozen, not gone: the sockets stay open and nothing answers, so a close that waits on
     // Redis would wait for ever.
@@ -58,6 +86,26 @@ describe('SIGTERM', () => {
     expect(output).toContain(
       '"abandoned":["queue"],"failed":[],"deadlineMs":8000,"msg":"shutdown incomplete; exiting"',
     );
+    expect(output).not.toContain('"msg":"stopped"');
+    for (const value of [values.jwt.secret, values.database.password, values.ses.smtpPassword]) {
+      expect(output).not.toContain(value);
+    }
+  });
+
+  it('exits within 10 s while PostgreSQL, Redis and RabbitMQ are all frozen, naming what it abandoned', async () => {
+    run = startMain();
+    await within(run.listening, 45_000, 'startup');
+    postgresProxy!.freeze();
+    rabbitmqProxy!.freeze();
+    redis!.kill('SIGSTOP');
+    const sentAt = performance.now();
+    run.child.kill('SIGTERM');
+    const code = await within(run.exited, 10_000, 'shutdown');
+    expect(performance.now() - sentAt).toBeLessThan(10_000);
+    expect(code).toBe(1);
+    const output = run.output();
+    expect(output).toContain('"msg":"SIGTERM: draining"');
+    expect(output).toMatch(/"abandoned":\[[^\]]*"queue"[^\]]*\],.*"msg":"shutdown incomplete; exiting"/);
     expect(output).not.toContain('"msg":"stopped"');
     for (const value of [values.jwt.secret, values.database.password, values.ses.smtpPassword]) {
       expect(output).not.toContain(value);
