@@ -1,23 +1,40 @@
 import type { ChildProcess } from 'node:child_process';
-import { freePort, startPrivateRedis, stopPrivateRedis } from '@estate/testing';
+import { freePort, startPrivateRedis, stopPrivateRedis, TcpProxy } from '@estate/testing';
 import { WorkerTestEnvironment, waitFor } from './support/environment';
 import { spawnWorker, type WorkerProcess, within } from './support/process';
 
 let env: WorkerTestEnvironment;
 let redis: ChildProcess | undefined;
+let postgresProxy: TcpProxy | undefined;
 let run: WorkerProcess | undefined;
 
 beforeAll(async () => {
   env = await WorkerTestEnvironment.start();
-  // The worker's Redis is a private one this suite may take away: the shared one is never touched.
+  // PostgreSQL through a proxy this suite may freeze; the server is shared.
+  const { host, port } = env.values.database;
+  postgresProxy = await TcpProxy.start({ host, port });
+  await env.putSecret('database', { ...env.values.database, host: '127.0.0.1', port: postgresProxy.port });
+});
+
+beforeEach(async () => {
+  // The worker's Redis is a private one each test may take away: the shared one is never touched.
   const port = await freePort();
   redis = await startPrivateRedis(port);
   await env.putSecret('redis', { host: '127.0.0.1', port });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   run?.child.kill('SIGKILL');
+  if (run) await run.exited;
+  run = undefined;
+  redis?.kill('SIGCONT');
   if (redis) await stopPrivateRedis(redis);
+  redis = undefined;
+  await postgresProxy?.restore();
+});
+
+afterAll(async () => {
+  await postgresProxy?.stop();
   await env?.cleanup();
 });
 
@@ -48,6 +65,25 @@ describe('SIGTERM', () => {
     expect(output).toContain(
       '"abandoned":["worker"],"failed":[],"deadlineMs":8000,"msg":"shutdown incomplete; exiting"',
     );
+    expect(output).not.toContain('"msg":"stopped"');
+    for (const value of [env.values.openai.apiKey, env.values.database.password]) {
+      expect(output).not.toContain(value);
+    }
+  });
+
+  it('exits within 10 s while its Redis and PostgreSQL are frozen, naming what it abandoned', async () => {
+    run = spawnWorker(env.processEnvironment());
+    await within(run.started, 30_000, 'startup');
+    postgresProxy!.freeze();
+    redis!.kill('SIGSTOP');
+    const sentAt = performance.now();
+    run.child.kill('SIGTERM');
+    const code = await within(run.exited, 10_000, 'shutdown');
+    expect(performance.now() - sentAt).toBeLessThan(10_000);
+    expect(code).toBe(1);
+    const output = run.output();
+    expect(output).toContain('"msg":"SIGTERM: draining"');
+    expect(output).toMatch(/"abandoned":\[[^\]]*"worker"[^\]]*\],.*"msg":"shutdown incomplete; exiting"/);
     expect(output).not.toContain('"msg":"stopped"');
     for (const value of [env.values.openai.apiKey, env.values.database.password]) {
       expect(output).not.toContain(value);
