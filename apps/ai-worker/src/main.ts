@@ -10,13 +10,15 @@ async function main(): Promise<void> {
   const { secrets, logger, registry } = await startService(manifest, process.env, (s) => s.param('logLevel'));
 
   const worker = await createAiWorker({ secrets, logger, registry, settings });
-  await worker.listen(settings.healthPort);
+  // Installed before the health port announces the worker: a SIGTERM that follows the announcement
+  // at once must find the handler (without one, the signal's default action kills the process).
   // Past the deadline a running job is left as it is: its lock lapses and another worker takes it
   // as stalled, so it is not lost.
   drainOnSigterm(() => [...worker.shutdownSteps(), { name: 'secrets', close: () => secrets.close() }], {
     deadlineMs: settings.shutdownDeadlineMs,
     logger,
   });
+  await worker.listen(settings.healthPort);
 }
 
 main().catch((error: unknown) => {

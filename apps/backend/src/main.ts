@@ -10,11 +10,13 @@ async function main(): Promise<void> {
   const { secrets, logger, registry } = await startService(manifest, process.env, (s) => s.param('logLevel'));
 
   const backend = await createBackend({ secrets, logger, registry, settings: { trustProxy: 1 } });
-  await backend.listen(port);
+  // Installed before the port is announced: a SIGTERM that follows "listening" at once must find
+  // the handler (without one, the signal's default action kills the process mid-request).
   drainOnSigterm(() => [...backend.shutdownSteps(), { name: 'secrets', close: () => secrets.close() }], {
     deadlineMs,
     logger,
   });
+  await backend.listen(port);
 }
 
 main().catch((error: unknown) => {
