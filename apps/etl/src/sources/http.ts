@@ -27,12 +27,14 @@ export const DEFAULT_HTTP: HttpSettings = {
  * in an error or a log line: failures are described by `what` (series, period, page).
  */
 export class SourceHttp {
-  private nextStart = 0;
+  private readonly pacer: Pacer;
 
   constructor(
     private readonly source: SourceName,
     private readonly settings: HttpSettings,
-  ) {}
+  ) {
+    this.pacer = new Pacer(settings.paceMs);
+  }
 
   /**
    * Fetches and interprets one response, retrying while `interpret` (or the transport) fails with
@@ -77,19 +79,12 @@ export class SourceHttp {
     );
   }
 
-  private async pace(): Promise<void> {
-    const now = Date.now();
-    const start = Math.max(now, this.nextStart);
-    this.nextStart = start + this.settings.paceMs;
-    if (start > now) await sleep(start - now);
-  }
-
   private async fetchBody<B>(
     url: URL,
     what: string,
     read: (response: Response) => Promise<B>,
   ): Promise<{ status: number; body: B }> {
-    await this.pace();
+    await this.pacer.wait();
     let response: Response;
     let body: B;
     try {
@@ -127,4 +122,33 @@ function transportReason(error: unknown): string {
   if (error.name === 'TimeoutError') return 'timeout';
   const cause = error.cause as { code?: unknown } | undefined;
   return typeof cause?.code === 'string' ? cause.code : error.name;
+}
+
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number): Promise<unknown>;
+}
+
+const systemClock: PacerClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+
+/**
+ * Start slots at least `paceMs` apart for every caller, whichever period asks: one per source, so
+ * periods loaded at once share the source's pace. A slot is taken when asked for, so callers go
+ * in the order they asked.
+ */
+export class Pacer {
+  private nextStart = 0;
+
+  constructor(
+    private readonly paceMs: number,
+    private readonly clock: PacerClock = systemClock,
+  ) {}
+
+  /** Resolves at this caller's slot: now when the source is free, else pace after the slot before. */
+  async wait(): Promise<void> {
+    const now = this.clock.now();
+    const start = Math.max(now, this.nextStart);
+    this.nextStart = start + this.paceMs;
+    if (start > now) await this.clock.sleep(start - now);
+  }
 }

@@ -296,14 +296,14 @@ describe('failures', () => {
     expect(exitCode).toBe(0);
     expect(await snapshot(h.db)).toEqual(serial);
     for (const source of ['rone', 'molit'] as const) {
-      const requests = h.standIn.requests.filter((r) => r.source === source);
-      const gaps = requests.slice(1).map((r, i) => r.at - (requests[i] as { at: number }).at);
-      // Arrival times at the stand-in: one request delayed on a loaded box shortens its gap and
-      // lengthens the one before, so each gap gets half the pace of slack and their mean almost
-      // none. A pace kept per period instead of per source gives gaps of a few ms.
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(paceMs / 2);
-      const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
-      expect(mean).toBeGreaterThanOrEqual(paceMs - 2);
+      const arrivals = h.standIn.requests.filter((r) => r.source === source).map((r) => r.at);
+      // The slots themselves are tested on a manual clock (test/unit/pacer.test.ts). Here only
+      // that the pace is shared by the periods in flight: arrivals at the stand-in can only come
+      // later than their slots, so the span of n requests is at least (n - 1) paces less the first
+      // one's delay. A pace kept per period instead of per source would span a few ms per request.
+      const span = arrivals.at(-1)! - arrivals[0]!;
+      expect(arrivals.length).toBeGreaterThanOrEqual(6);
+      expect(span).toBeGreaterThanOrEqual(((arrivals.length - 1) * paceMs) / 2);
     }
     // The months really were in flight together: their pages interleave.
     const molit = h.standIn.requests
