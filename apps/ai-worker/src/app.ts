@@ -8,6 +8,7 @@ import {
   openDatabase,
   redisConnection,
   type ShutdownStep,
+  withMaintenancePool,
 } from '@estate/platform';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
@@ -52,7 +53,7 @@ export async function createAiWorker(options: AiWorkerOptions): Promise<AiWorker
   try {
     const database = openDatabase(secrets, { logger, max: secrets.param('concurrency') + 2 });
     steps.unshift({ name: 'database', close: database.close, timeoutMs: 1_000 });
-    await migrate(database.pool, { logger });
+    await withMaintenancePool(secrets, (pool) => migrate(pool, { logger }));
 
     const redisOptions = redisConnection(secrets.get('redis'));
     // For /readyz only: fails fast instead of queueing commands while Redis is away.

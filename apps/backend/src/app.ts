@@ -9,6 +9,7 @@ import {
   openDatabase,
   redisConnection,
   type ShutdownStep,
+  withMaintenancePool,
 } from '@estate/platform';
 import { RuntimeSecretStore } from '@estate/secrets/store';
 import type { Express } from 'express';
@@ -59,10 +60,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   try {
     const database = openDatabase(secrets, { logger });
     steps.unshift({ name: 'database', close: database.close, timeoutMs: 1_000 });
-    await migrate(database.pool, { logger });
+    await withMaintenancePool(secrets, (pool) => migrate(pool, { logger }));
 
     const redisOptions = redisConnection(secrets.get('redis'));
-    const redis = new Redis({ ...redisOptions, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    // A Redis that stops answering without closing (frozen) fails each command after 2 s.
+    const redis = new Redis({
+      ...redisOptions,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      commandTimeout: 2_000,
+    });
     redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
     steps.unshift({ name: 'redis', close: () => redis.disconnect() });
     await whenReady(redis, 10_000);

@@ -7,7 +7,12 @@ export const INVALID_PASSWORD = '28P01';
 
 export interface PoolOptions {
   max?: number;
+  /** Bounds both opening a connection and waiting for a free one in the pool. */
   connectionTimeoutMillis?: number;
+  /** PostgreSQL's statement_timeout: the server cancels a statement running longer (SQLSTATE 57014). */
+  statementTimeoutMs?: number;
+  /** The client gives up on an answer after this long: the bound when the network is frozen. */
+  queryTimeoutMs?: number;
   applicationName?: string;
   /**
    * Makes the pool itself 28P01-aware: when PostgreSQL rejects the password of a new connection,
@@ -39,6 +44,11 @@ export function createDatabasePool(current: () => DatabaseSecret, options: PoolO
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: 30_000,
+    // A peer that vanished without a reset (a frozen network) is found out by the kernel.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   };
   const onAuthenticationFailure = options.onAuthenticationFailure;
@@ -141,6 +151,61 @@ export interface DatabaseSecretSource {
   onChange(key: 'database', listener: () => void): () => void;
 }
 
+/** How long a service's request may wait on the database, in every way it can wait. */
+export interface DatabaseTimeouts {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connectMs: number;
+  /** Server side: a statement running longer is cancelled. */
+  statementMs: number;
+  /** Client side: no answer for this long (a frozen network, a hung server). */
+  queryMs: number;
+}
+
+/** An API answers within a few seconds or says 503: the bounds of a service's queries. */
+export const SERVICE_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  connectMs: 2_000,
+  statementMs: 4_000,
+  queryMs: 5_000,
+};
+
+const UNAVAILABLE_CODES = new Set([
+  // Node socket errors.
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // SQLSTATE: query_canceled (statement_timeout), admin_shutdown, crash_shutdown,
+  // cannot_connect_now, too_many_connections.
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect', // pg-pool: connectionTimeoutMillis
+  'Query read timeout', // pg: query_timeout
+  'Connection terminated', // pg: the socket closed under a query
+  'Client has encountered a connection error and is not queryable',
+];
+
+/**
+ * The database cannot be reached or did not answer in time: asking again later may work. A
+ * request that fails so answers 503 with Retry-After, not 500. Pure: looks at code and message.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  // Not `instanceof Error`: socket errors come from Node's own realm, which a test sandbox is not.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((known) => message.startsWith(known));
+}
+
 export interface OpenDatabase {
   pool: Pool;
   db: Database;
@@ -155,9 +220,19 @@ export interface OpenDatabase {
  */
 export function openDatabase(
   secrets: DatabaseSecretSource,
-  options: { logger: { warn(object: object, message: string): void }; max?: number },
+  options: {
+    logger: { warn(object: object, message: string): void };
+    max?: number;
+    timeouts?: DatabaseTimeouts;
+  },
 ): OpenDatabase {
-  const pool = createDatabasePool(() => secrets.get('database'), { max: options.max });
+  const timeouts = options.timeouts ?? SERVICE_DATABASE_TIMEOUTS;
+  const pool = createDatabasePool(() => secrets.get('database'), {
+    max: options.max,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statementTimeoutMs: timeouts.statementMs,
+    queryTimeoutMs: timeouts.queryMs,
+  });
   pool.on('error', (error) =>
     options.logger.warn({ errorName: error.name, reason: error.message }, 'idle database connection failed'),
   );
@@ -171,4 +246,24 @@ export function openDatabase(
       await pool.end();
     },
   };
+}
+
+/**
+ * Runs `work` (migrations) on a short-lived pool without the request timeouts: a migration may
+ * wait for another replica's lock and run long DDL. New connections retry once after a refresh on 28P01.
+ */
+export async function withMaintenancePool<T>(
+  secrets: DatabaseSecretSource,
+  work: (pool: Pool) => Promise<T>,
+): Promise<T> {
+  const pool = createDatabasePool(() => secrets.get('database'), {
+    max: 1,
+    onAuthenticationFailure: () => secrets.refresh('database'),
+  });
+  pool.on('error', () => {});
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
 }

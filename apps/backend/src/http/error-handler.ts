@@ -1,5 +1,9 @@
+import { isDatabaseUnavailable } from '@estate/platform';
 import type { ErrorRequestHandler } from 'express';
 import { ApiError } from './api-error';
+
+/** Seconds a client is told to wait while the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface BodyParserError {
   type?: string;
@@ -19,6 +23,19 @@ export const errorHandler: ErrorRequestHandler = (error, request, response, _nex
 
 function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  // Down, frozen or out of time (connect, pool slot, statement and query timeouts): every route
+  // that reads the database answers within those bounds, never hangs and never says 500.
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError(
+      503,
+      'database_unavailable',
+      'the database cannot be reached right now; retry later',
+      null,
+      {
+        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+      },
+    );
+  }
   const parser = error as BodyParserError;
   switch (parser?.type) {
     case 'entity.parse.failed':

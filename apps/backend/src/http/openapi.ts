@@ -13,7 +13,7 @@ export interface RouteDoc {
   bodyOptional?: boolean;
   /** Success status and its body schema. */
   response: { status: number; schema?: z.ZodType; description: string };
-  /** Error statuses this route answers besides 400/401/500. */
+  /** Error statuses this route answers besides 400, 401 (auth), 503 (database away) and 500. */
   errors?: number[];
 }
 
@@ -61,7 +61,10 @@ export class ApiDocs {
           : {}),
       },
     };
-    const errorStatuses = [400, ...(route.auth ? [401] : []), ...(route.errors ?? []), 500];
+    // Every route reads the database (and a token's key): 503 + Retry-After while it cannot be reached.
+    const errorStatuses = [
+      ...new Set([400, ...(route.auth ? [401] : []), ...(route.errors ?? []), 503, 500]),
+    ];
     for (const status of errorStatuses) responses[status] = { description: 'error', ...error };
     return {
       summary: route.summary,

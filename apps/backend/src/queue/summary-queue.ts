@@ -58,6 +58,8 @@ export class SummaryQueue {
         // BullMQ's default waits up to 20 s between attempts once an outage lasts 10 s; a producer
         // that answers 503 meanwhile should be back within 2 s of Redis (about Retry-After).
         retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+        // A Redis that stops answering without closing (frozen) fails each command after 2 s.
+        commandTimeout: 2_000,
       },
       prefix,
       defaultJobOptions: {

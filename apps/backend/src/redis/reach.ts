@@ -29,6 +29,7 @@ function isConnectionError(error: unknown): boolean {
     error.name === 'MaxRetriesPerRequestError' ||
     error.message.includes('enableOfflineQueue') ||
     error.message === 'Connection is closed.' ||
+    error.message === 'Command timed out' || // commandTimeout: a frozen Redis
     (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
   );
 }

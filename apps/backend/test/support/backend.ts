@@ -44,7 +44,10 @@ export const TEST_SETTINGS: Partial<ServerSettings> = {
 export async function startBackend(
   options: {
     events?: ServerDeps['events'];
-    values?: Partial<SeededValues>;
+    /** Secret values to seed instead of the defaults; a function sees the suite's servers first. */
+    values?:
+      | Partial<SeededValues>
+      | ((env: TestEnvironment) => Partial<SeededValues> | Promise<Partial<SeededValues>>);
     /** Background refresh of the server's secrets (default 0: off, tests refresh by hand). */
     refreshIntervalMs?: number;
     /** RotateSecret on the endpoint runs the rotator in process. */
@@ -57,7 +60,8 @@ export async function startBackend(
     secrets: { policy: localAccessPolicy([manifest], ENV), rotationHandler: rotator },
   });
   const admin = adminClients(env);
-  const values = backendValues(env, options.values);
+  const overrides = typeof options.values === 'function' ? await options.values(env) : options.values;
+  const values = backendValues(env, overrides);
   await seedSecrets(admin.secretsManager, values as unknown as Record<string, unknown>);
   const registry = new Registry();
   const logs: string[] = [];
