@@ -1,8 +1,9 @@
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { MarketSummaryJob } from '@estate/contracts';
+import { within } from '@estate/testing';
 import type { Queue } from 'bullmq';
 import { settled, WorkerTestEnvironment, waitFor } from './support/environment';
-import { spawnWorker, within } from './support/process';
+import { spawnWorker } from './support/process';
 
 let env: WorkerTestEnvironment;
 let queue: Queue<MarketSummaryJob>;
@@ -56,7 +57,7 @@ describe('main.ts', () => {
     await env.seedDeals(data.region, data.period, [3, 2]);
     env.standIn.configure({ delayMs: 1_500 });
     const run = spawnWorker({ ...env.processEnvironment(), ...timing });
-    const port = await within(run.started, 30_000, 'startup');
+    const port = await within(run.ready, 30_000, 'startup');
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(await ready.json()).toEqual({
       status: 'ready',

@@ -8,4 +8,5 @@ export * from './redis';
 export { type ProcessResult, runTypeScript } from './run-typescript';
 export * from './secrets';
 export { freePort, isPortOpen, LOCAL_SERVERS, serverMode, TestServerUnavailableError } from './servers';
+export { type ServiceProcess, spawnServiceMain, within } from './service-process';
 export { TcpProxy } from './tcp-proxy';
