@@ -18,3 +18,7 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+
+/** 503 with Retry-After: a dependency is away or at capacity; the same request may work later. */
+export const unavailable = (code: string, message: string, retryAfterSeconds: number) =>
+  new ApiError(503, code, message, null, { 'Retry-After': String(retryAfterSeconds) });

@@ -1,6 +1,6 @@
 import { isDatabaseUnavailable } from '@estate/platform';
 import type { ErrorRequestHandler } from 'express';
-import { ApiError } from './api-error';
+import { ApiError, unavailable } from './api-error';
 
 /** Seconds a client is told to wait while the database cannot be reached. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -26,14 +26,10 @@ function toApiError(error: unknown): ApiError | undefined {
   // Down, frozen or out of time (connect, pool slot, statement and query timeouts): every route
   // that reads the database answers within those bounds, never hangs and never says 500.
   if (isDatabaseUnavailable(error)) {
-    return new ApiError(
-      503,
+    return unavailable(
       'database_unavailable',
       'the database cannot be reached right now; retry later',
-      null,
-      {
-        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
-      },
+      DATABASE_RETRY_AFTER_SECONDS,
     );
   }
   const parser = error as BodyParserError;

@@ -6,7 +6,7 @@ import { type PasswordHasher, PasswordHashingBusyError } from '../auth/passwords
 import type { RateLimiter, RateLimitRule } from '../auth/rate-limiter';
 import type { Tokens } from '../auth/tokens';
 import { EmailTakenError, type Memberships, type UserRow, type Users } from '../db/users';
-import { ApiError, notFound } from '../http/api-error';
+import { ApiError, notFound, unavailable } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
 import { Routes } from '../http/routes';
 import { RedisUnavailableError } from '../redis/reach';
@@ -167,9 +167,11 @@ async function unlessBusy<T>(operation: () => Promise<T>): Promise<T> {
     return await operation();
   } catch (error) {
     if (!(error instanceof PasswordHashingBusyError)) throw error;
-    throw new ApiError(503, 'busy', 'too many passwords are being checked right now; retry shortly', null, {
-      'Retry-After': String(HASHING_RETRY_AFTER_SECONDS),
-    });
+    throw unavailable(
+      'busy',
+      'too many passwords are being checked right now; retry shortly',
+      HASHING_RETRY_AFTER_SECONDS,
+    );
   }
 }
 
@@ -183,12 +185,10 @@ async function limit(deps: AuthRoutesDeps, bucket: string, rule: RateLimitRule):
   } catch (error) {
     if (!(error instanceof RedisUnavailableError)) throw error;
     // Fails closed: without the counter, password guessing would be unlimited.
-    throw new ApiError(
-      503,
+    throw unavailable(
       'rate_limit_unavailable',
       'login attempts cannot be counted right now; retry later',
-      null,
-      { 'Retry-After': String(LIMITER_RETRY_AFTER_SECONDS) },
+      LIMITER_RETRY_AFTER_SECONDS,
     );
   }
   if (decision.allowed) return;

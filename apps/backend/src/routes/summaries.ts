@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { authenticate } from '../auth/authenticate';
 import type { Tokens } from '../auth/tokens';
 import type { MarketData } from '../db/market';
-import { ApiError, notFound } from '../http/api-error';
+import { ApiError, notFound, unavailable } from '../http/api-error';
 import type { ApiDocs } from '../http/openapi';
 import { Routes } from '../http/routes';
 import { QueueUnavailableError, type SummaryQueue } from '../queue/summary-queue';
@@ -99,12 +99,10 @@ async function unlessUnavailable<T>(operation: () => Promise<T>): Promise<T> {
     return await operation();
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
-    throw new ApiError(
-      503,
+    throw unavailable(
       'queue_unavailable',
       'summary jobs cannot be reached right now; retry later',
-      null,
-      { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) },
+      QUEUE_RETRY_AFTER_SECONDS,
     );
   }
 }
