@@ -8,5 +8,5 @@ export * from './redis';
 export { type ProcessResult, runTypeScript } from './run-typescript';
 export * from './secrets';
 export { freePort, isPortOpen, LOCAL_SERVERS, serverMode, TestServerUnavailableError } from './servers';
-export { type ServiceProcess, spawnServiceMain, within } from './service-process';
+export { type ServiceProcess, sigtermAndWait, spawnServiceMain, within } from './service-process';
 export { TcpProxy } from './tcp-proxy';

@@ -40,6 +40,17 @@ export function spawnServiceMain(options: {
   return { child, output: () => output, exited, ready };
 }
 
+/** Sends SIGTERM and waits for the exit (rejects after `withinMs`): the code, how long it took, what it printed. */
+export async function sigtermAndWait(
+  run: ServiceProcess,
+  withinMs: number,
+): Promise<{ code: number | null; elapsedMs: number; output: string }> {
+  const sentAt = performance.now();
+  run.child.kill('SIGTERM');
+  const code = await within(run.exited, withinMs, 'shutdown');
+  return { code, elapsedMs: performance.now() - sentAt, output: run.output() };
+}
+
 /** Rejects when `promise` takes longer than `ms`. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
