@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, isPortOpen } from '@estate/testing';
-import { exitOf } from '../src/stack';
+import { exitOf, isAlive } from '../src/stack';
 
 /**
  * Issue 13: `npm run dev` stops everything it started when a signal reaches npm (what an IDE, a
@@ -78,16 +78,6 @@ function descendantsOf(pid: number): number[] {
   };
   visit(pid);
   return found;
-}
-
-/** Running, not a zombie: one that exits as npm does is reaped by init a moment later. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.charAt(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
 }
 
 function commandOf(pid: number): string {

@@ -3,6 +3,7 @@ export { describeMissing, type MissingServer, missingLocalServers } from './loca
 export { exitOf, spawnFromSource, stopChild } from './node-process';
 export { type OutputSink, prefixLines, terminalSink } from './output';
 export {
+  isAlive,
   killProcesses,
   type LaunchedProcess,
   PROCESS_REGISTRY_VARIABLE,

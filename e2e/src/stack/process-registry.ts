@@ -50,8 +50,11 @@ export function killProcesses(launched: LaunchedProcess[]): void {
   }
 }
 
-/** Running, not a zombie (/proc where there is one; signal 0 elsewhere). */
-function isAlive(pid: number): boolean {
+/**
+ * Running, not a zombie (/proc where there is one; signal 0 elsewhere): a process that exits as its
+ * parent does is reaped by init a moment later.
+ */
+export function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return !['Z', 'X'].includes(stat.charAt(stat.lastIndexOf(')') + 2));
